@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: GPL-2.0
+# userns-idmap: our user-namespace ID-mapping series on a pinned kernel,
+# proven in QEMU. The stages, in the order data flows:
+#   fetch -> tree -> config -> kernel;  tests -> initramfs;  both -> run
+# `make help` lists the targets.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := all
+MAKEFLAGS += --no-print-directory
+
+include kernel.lock
+export KERNEL_PKG KERNEL_DEB_VERSION KERNEL_DEB_SHA256 KERNEL_TARBALL
+
+O ?= out
+override O := $(abspath $(O))
+PATCHES ?= series
+USERNS ?= y
+V ?= 0
+JOBS ?= $(shell nproc)
+FILTER ?=
+ACCEL ?= auto
+BOOT_TIMEOUT ?= 60
+RUN_TIMEOUT ?= 900
+export O V JOBS
+$(shell mkdir -p $(O))
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+TOP := $(CURDIR)
+TREE := $(if $(filter none,$(PATCHES)),ref,ours)
+VARIANT := $(TREE)-userns-$(USERNS)
+SRC := $(O)/src/$(TREE)
+KBUILD := $(O)/kbuild/$(VARIANT)
+BZIMAGE := $(KBUILD)/arch/x86/boot/bzImage
+TESTS_BUILD := $(O)/tests
+TESTBIN := $(TESTS_BUILD)/userns-tests
+INITRAMFS := $(O)/initramfs.cpio
+RESULTS := $(O)/results
+FRAGMENTS := $(TOP)/kernel-config/base.config \
+	$(TOP)/kernel-config/userns-$(if $(filter y,$(USERNS)),on,off).config \
+	$(EXTRA_FRAGMENTS)
+# A skip on our kernel with user namespaces on hides a missing feature.
+STRICT_SKIPS := $(if $(and $(filter ours,$(TREE)),$(filter y,$(USERNS))),1,0)
+
+.PHONY: all help deps fetch tree config kernel tests initramfs run test \
+	test-host reference check-patches checkpatch clean distclean FORCE
+
+##@ Run
+all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
+
+run: $(BZIMAGE) $(INITRAMFS) ## Boot the kernel and run the suite (FILTER=<gtest filter>)
+	$(Q)STRICT_SKIPS=$(STRICT_SKIPS) $(TOP)/qemu/run --label $(VARIANT) \
+		--kernel $(BZIMAGE) --initrd $(INITRAMFS) --out $(RESULTS)/$(VARIANT) \
+		--accel $(ACCEL) --boot-timeout $(BOOT_TIMEOUT) --timeout $(RUN_TIMEOUT) \
+		--expect-release "$$(cat $(KBUILD)/include/config/kernel.release)" \
+		$(if $(FILTER),--append harness.filter=$(FILTER)) || rc=$$?; \
+	$(TOP)/ci/summarize $(RESULTS); exit $${rc:-0}
+
+reference: ## Run the suite on the unpatched pinned kernel (same as PATCHES=none)
+	$(Q)$(MAKE) run PATCHES=none
+
+##@ Test
+test: deps ## Host tests, then the suite on our kernel and on the reference
+	$(Q)rm -rf $(RESULTS); rc=0; \
+	$(MAKE) test-host || rc=1; \
+	$(MAKE) run PATCHES=series USERNS=y || rc=1; \
+	$(MAKE) run PATCHES=none USERNS=y || rc=1; \
+	$(TOP)/ci/summarize --final $(RESULTS) || rc=1; \
+	exit $$rc
+
+test-host: ## Host-side tests of the harness itself (ctest)
+	$(Q)cmake -S $(TOP)/ci/tests -B $(O)/host-tests >$(O)/host-tests.log
+	$(Q)ctest --test-dir $(O)/host-tests --output-on-failure $(if $(filter 1,$(V)),-V) \
+		--output-junit $(O)/host-tests/junit.xml
+
+##@ Build stages
+deps: ## Install the Debian packages the harness needs (as root)
+	$(Q)$(TOP)/ci/deps
+
+fetch: deps ## Download and verify the pinned kernel source, import it into git
+	$(Q)$(TOP)/ci/fetch-kernel
+
+tree: fetch ## Check out the source tree and apply PATCHES (none|series|N)
+	$(Q)$(TOP)/ci/prepare-tree $(TREE) $(PATCHES)
+
+config: tree ## Merge the kernel-config/ fragments onto tinyconfig and verify them
+	$(Q)$(TOP)/ci/kernel-config $(SRC) $(KBUILD) $(FRAGMENTS)
+
+kernel: $(BZIMAGE) ## Build bzImage (out of tree, ccache)
+
+$(BZIMAGE): FORCE
+	$(Q)$(MAKE) config
+	$(Q)$(TOP)/ci/build-kernel $(SRC) $(KBUILD)
+
+tests: $(TESTBIN) ## Build the static GoogleTest binary for the guest
+
+$(TESTBIN): FORCE | deps
+	$(Q)cmake -S $(TOP)/userspace-tests -B $(TESTS_BUILD) \
+		-DCMAKE_CXX_COMPILER_LAUNCHER=ccache >$(O)/tests-cmake.log || \
+		{ cat $(O)/tests-cmake.log; exit 1; }
+	$(Q)CCACHE_DIR=$(O)/ccache cmake --build $(TESTS_BUILD) -j$(JOBS) \
+		$(if $(filter 1,$(V)),-v) | { grep -v -e '^\[' -e 'statically linked' -e 'getaddrinfo' || true; }
+
+initramfs: $(INITRAMFS) ## Pack busybox, the guest init and the tests
+
+$(INITRAMFS): $(TESTBIN) $(TOP)/qemu/init $(TOP)/qemu/mkinitramfs
+	$(Q)$(TOP)/qemu/mkinitramfs $@ $(TESTBIN)
+
+##@ Patches
+check-patches: ## Series file vs patches/: missing files, unlisted patches, headers
+	$(Q)$(TOP)/ci/check-patches
+
+checkpatch: tree ## Run the pinned tree's checkpatch.pl --strict on every patch
+	$(Q)cd $(SRC) && for p in $$(grep -v '^#' $(TOP)/patches/series); do \
+		echo "  CHECK    $$p"; \
+		./scripts/checkpatch.pl --strict --no-tree -q $(TOP)/patches/$$p || exit 1; \
+	done
+
+##@ Housekeeping
+clean: ## Remove results, test binaries and initramfs (keeps kernels and source)
+	$(Q)rm -rf $(RESULTS) $(TESTS_BUILD) $(INITRAMFS) $(O)/host-tests
+
+distclean: ## Remove everything under O= (source, kernels, ccache)
+	$(Q)rm -rf $(O)
+
+help: ## Show this help
+	@echo "usage: make [target] [PATCHES=none|series|N] [USERNS=y|n] [O=dir] [V=1]"
+	@echo "       [FILTER=<gtest filter>] [ACCEL=auto|kvm|tcg] [KERNEL_DEB_VERSION=...]"
+	@awk 'BEGIN {FS = ":.*## "} \
+		/^##@/ {printf "\n%s\n", substr($$0, 5)} \
+		/^[a-z][a-zA-Z_-]*:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo
+	@echo "Results: $(RESULTS)/summary.json, gtest.xml, console.log (per run in $(RESULTS)/<variant>/)"
+
+FORCE:

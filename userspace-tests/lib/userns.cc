@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "userns.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "fd.h"
+
+std::string ReadFile(const std::string &path, int *err)
+{
+	FileDescriptor fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+	std::string out;
+	char buf[4096];
+	ssize_t n;
+
+	if (!fd.valid()) {
+		if (err)
+			*err = errno;
+		return "";
+	}
+	while ((n = read(fd.get(), buf, sizeof(buf))) > 0)
+		out.append(buf, n);
+	if (err)
+		*err = n < 0 ? errno : 0;
+	return out;
+}
+
+int WriteAll(int fd, std::string_view data)
+{
+	ssize_t n = write(fd, data.data(), data.size());
+
+	if (n < 0)
+		return errno;
+	return (size_t)n == data.size() ? 0 : EIO;
+}
+
+int WriteFileOnce(const std::string &path, std::string_view data)
+{
+	FileDescriptor fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
+
+	if (!fd.valid())
+		return errno;
+	return WriteAll(fd.get(), data);
+}
+
+std::string ProcPath(pid_t pid, const char *name)
+{
+	return (pid ? "/proc/" + std::to_string(pid) : std::string("/proc/self")) +
+	       "/" + name;
+}
+
+int BecomeUser(uid_t uid, gid_t gid)
+{
+	if (setgroups(0, nullptr) != 0 || setresgid(gid, gid, gid) != 0 ||
+	    setresuid(uid, uid, uid) != 0)
+		return errno;
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0)
+		return errno;
+	return 0;
+}
+
+bool UserNamespacesAvailable()
+{
+	static int cached = -1;
+
+	if (cached < 0)
+		cached = RunInChild([] { return unshare(CLONE_NEWUSER) == 0 ? 0 : 1; }) == 0;
+	return cached;
+}
+
+UsernsChild::UsernsChild(std::function<int()> body, std::function<int()> before)
+	: child_([&]() -> int {
+		  ready_.CloseRead();
+		  go_.CloseWrite();
+		  if (before) {
+			  int rc = before();
+			  if (rc)
+				  return rc;
+		  }
+		  ready_.Send(unshare(CLONE_NEWUSER) == 0 ? 0 : errno);
+		  if (go_.Receive() != 1)
+			  return 0;  // the test gave up on us
+		  return body();
+	  })
+{
+	ready_.CloseWrite();
+	go_.CloseRead();
+	setup_error_ = ready_.Receive();
+}
+
+int UsernsChild::WriteMap(const char *map, std::string_view text) const
+{
+	return WriteFileOnce(ProcPath(pid(), map), text);
+}
+
+int UsernsChild::Finish()
+{
+	if (!released_) {
+		released_ = true;
+		go_.Send(1);
+		go_.CloseWrite();
+	}
+	return child_.Wait();
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+// Helpers for user-namespace tests: proc map files, privilege drops, and a
+// child process parked in a fresh user namespace until the test says go.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "child.h"
+
+// The overflow ids an unmapped id reads as (sysctl defaults).
+constexpr uid_t kOverflowUid = 65534;
+constexpr gid_t kOverflowGid = 65534;
+// An unprivileged user the guest has no other use for.
+constexpr uid_t kTestUid = 1000;
+constexpr gid_t kTestGid = 1000;
+
+// Whole-file read; on failure returns "" and sets *err (if given) to errno.
+std::string ReadFile(const std::string &path, int *err = nullptr);
+// open(O_WRONLY) + one write of all of data. 0, or the errno of whichever
+// step failed (EIO for a short write).
+int WriteFileOnce(const std::string &path, std::string_view data);
+// One write of all of data to an open fd: 0 or errno.
+int WriteAll(int fd, std::string_view data);
+// "/proc/<pid>/<name>" (pid 0 means self).
+std::string ProcPath(pid_t pid, const char *name);
+
+// setgroups({}), setresgid, setresuid to (uid, gid), then mark the process
+// dumpable again so its /proc files stay owned by uid. 0 or errno.
+int BecomeUser(uid_t uid, gid_t gid);
+
+// True when unshare(CLONE_NEWUSER) works on this kernel.
+bool UserNamespacesAvailable();
+#define SKIP_UNLESS_USERNS()                                                  \
+	do {                                                                  \
+		if (!UserNamespacesAvailable())                               \
+			GTEST_SKIP() << "kernel has no user namespaces "      \
+					"(unshare(CLONE_NEWUSER) fails)";     \
+	} while (0)
+
+// A forked child that runs `before` (if given; non-zero return aborts with
+// that status), unshares a new user namespace, then waits until Go() to run
+// `body` and exit with its return value.
+class UsernsChild {
+public:
+	explicit UsernsChild(std::function<int()> body,
+			     std::function<int()> before = nullptr);
+	// 0 when the child is parked in its new namespace, else the errno of
+	// unshare() (or -1 when the child died before it got there).
+	int setup_error() const { return setup_error_; }
+	pid_t pid() const { return child_.pid(); }
+	// Writes /proc/<child>/<map> from the calling process: 0 or errno.
+	int WriteMap(const char *map, std::string_view text) const;
+	// Lets the body run; returns the child's exit status.
+	int Finish();
+
+private:
+	Channel ready_, go_;
+	ScopedChild child_;
+	int setup_error_ = -1;
+	bool released_ = false;
+};
