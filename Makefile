@@ -116,7 +116,7 @@ check-patches: ## Series file vs patches/: missing files, unlisted patches, head
 	$(Q)$(TOP)/ci/check-patches
 
 checkpatch: tree ## Run the pinned tree's checkpatch.pl --strict on every patch
-	$(Q)cd $(SRC) && for p in $$(grep -v '^#' $(TOP)/patches/series); do \
+	$(Q)cd $(SRC) && for p in $$(sed -e 's/#.*//' $(TOP)/patches/series); do \
 		echo "  CHECK    $$p"; \
 		./scripts/checkpatch.pl --strict --no-tree -q $(TOP)/patches/$$p || exit 1; \
 	done

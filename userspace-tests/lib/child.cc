@@ -2,6 +2,7 @@
 #include "child.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,11 +46,14 @@ void Channel::Send(int value)
 		abort();
 }
 
-int Channel::Receive()
+int Channel::Receive(int timeout_ms)
 {
+	struct pollfd pfd = {.fd = rd_.get(), .events = POLLIN, .revents = 0};
 	int value;
 	ssize_t n;
 
+	if (poll(&pfd, 1, timeout_ms) != 1)
+		return -1;
 	do {
 		n = read(rd_.get(), &value, sizeof(value));
 	} while (n < 0 && errno == EINTR);

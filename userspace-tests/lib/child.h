@@ -35,8 +35,9 @@ class Channel {
 public:
 	Channel();
 	void Send(int value);
-	// The value sent, or -1 when the other end closed.
-	int Receive();
+	// The value sent, or -1 when the other end closed or nothing came
+	// within timeout_ms (-1: wait for ever).
+	int Receive(int timeout_ms = 20000);
 	void CloseRead() { rd_.reset(); }
 	void CloseWrite() { wr_.reset(); }
 

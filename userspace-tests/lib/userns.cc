@@ -83,7 +83,7 @@ UsernsChild::UsernsChild(std::function<int()> body, std::function<int()> before)
 				  return rc;
 		  }
 		  ready_.Send(unshare(CLONE_NEWUSER) == 0 ? 0 : errno);
-		  if (go_.Receive() != 1)
+		  if (go_.Receive(-1) != 1)
 			  return 0;  // the test gave up on us
 		  return body();
 	  })
@@ -98,12 +98,53 @@ int UsernsChild::WriteMap(const char *map, std::string_view text) const
 	return WriteFileOnce(ProcPath(pid(), map), text);
 }
 
-int UsernsChild::Finish()
+void UsernsChild::Go()
 {
 	if (!released_) {
 		released_ = true;
 		go_.Send(1);
 		go_.CloseWrite();
 	}
+}
+
+int UsernsChild::Finish()
+{
+	Go();
 	return child_.Wait();
+}
+
+int WriteMapOfFreshNamespace(const char *map, std::string_view text,
+			     std::string *readback)
+{
+	UsernsChild child([] { return 0; });
+
+	if (child.setup_error())
+		return child.setup_error() > 0 ? child.setup_error() : ECHILD;
+	int err = child.WriteMap(map, text);
+	if (readback)
+		*readback = ReadFile(ProcPath(child.pid(), map));
+	child.Finish();
+	return err;
+}
+
+std::string ManyExtents(int n, unsigned base, unsigned stride)
+{
+	std::string out;
+
+	for (int i = 0; i < n; i++) {
+		unsigned id = i * stride;
+		out += std::to_string(id) + " " + std::to_string(base + id) + " 1\n";
+	}
+	return out;
+}
+
+int BecomeRootInNamespace()
+{
+	if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0)
+		return errno;
+	// Changing ids made the process non-dumpable: its /proc files would
+	// belong to a root this namespace does not map.
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0)
+		return errno;
+	return 0;
 }

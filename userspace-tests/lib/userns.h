@@ -54,7 +54,10 @@ public:
 	pid_t pid() const { return child_.pid(); }
 	// Writes /proc/<child>/<map> from the calling process: 0 or errno.
 	int WriteMap(const char *map, std::string_view text) const;
-	// Lets the body run; returns the child's exit status.
+	// Lets the body run.
+	void Go();
+	// Lets the body run (if Go() was not called) and waits: the child's
+	// exit status.
 	int Finish();
 
 private:
@@ -63,3 +66,19 @@ private:
 	int setup_error_ = -1;
 	bool released_ = false;
 };
+
+// Writes text to <map> of a fresh child namespace from this process (root
+// in the initial namespace, unless the caller dropped privileges) and
+// returns 0 or the errno. *readback, if given, receives the map as read
+// back afterwards through the same path.
+int WriteMapOfFreshNamespace(const char *map, std::string_view text,
+			     std::string *readback = nullptr);
+
+// "first lower count\n" for each of n extents of one id each, spaced by
+// stride: "0 base 1\n" "stride base+stride 1\n" ...
+std::string ManyExtents(int n, unsigned base = 0, unsigned stride = 2);
+
+// setresgid(0,0,0) + setresuid(0,0,0): inside a namespace whose maps cover
+// 0, become its root, so the process's own ids are mapped there (needed to
+// create nested namespaces). 0 or errno.
+int BecomeRootInNamespace();

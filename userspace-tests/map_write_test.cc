@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0
+// Writing /proc/PID/{uid,gid,projid}_map: the parse rules, limits and the
+// write-once rule, each with its errno. The writer is root in the initial
+// namespace, so privilege never decides these.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "errno_matchers.h"
+#include "fd.h"
+#include "userns.h"
+
+namespace {
+
+struct WriteCase {
+	const char *name;
+	std::string text;
+	int want;  // 0 or errno
+};
+
+std::ostream &operator<<(std::ostream &os, const WriteCase &c)
+{
+	return os << c.name;
+}
+
+class MapWriteParse : public ::testing::TestWithParam<WriteCase> {};
+
+// Each text is written to a fresh namespace's uid_map, gid_map and
+// projid_map: the three files share one parser.
+TEST_P(MapWriteParse, ReturnsExpectedErrno)
+{
+	SKIP_UNLESS_USERNS();
+	const WriteCase &c = GetParam();
+	for (const char *map : {"uid_map", "gid_map", "projid_map"}) {
+		SCOPED_TRACE(map);
+		EXPECT_THAT(WriteMapOfFreshNamespace(map, c.text), ErrnoIs(c.want));
+	}
+}
+
+INSTANTIATE_TEST_SUITE_P(
+	Rules, MapWriteParse,
+	::testing::Values(
+		WriteCase{"OneLine", "0 0 1\n", 0},
+		WriteCase{"NoTrailingNewline", "0 0 1", 0},
+		WriteCase{"LeadingBlanks", "   0 0 1\n", 0},
+		WriteCase{"TabsBetweenFields", "0\t0\t1\n", 0},
+		WriteCase{"TrailingBlanks", "0 0 1   \n", 0},
+		WriteCase{"CarriageReturnIsBlank", "0 0 1\r\n", 0},
+		WriteCase{"LeadingZeros", "000 0000 01\n", 0},
+		WriteCase{"WholeRange", "0 0 4294967295\n", 0},
+		WriteCase{"TwoDisjointLines", "0 0 10\n10 10 10\n", 0},
+		WriteCase{"LinesInAnyOrder", "100 100 10\n0 0 10\n", 0},
+		WriteCase{"AdjacentExtents", "0 0 5\n5 5 5\n", 0},
+		WriteCase{"BytesAfterNulIgnored", std::string("0 0 1\0junk", 10), 0},
+		WriteCase{"LastIdBelowMax", "4294967294 4294967294 1\n", 0},
+		WriteCase{"EmptyWrite", "", EINVAL},
+		WriteCase{"OnlyNewline", "\n", EINVAL},
+		WriteCase{"BlankLineBetween", "0 0 1\n\n1 1 1\n", EINVAL},
+		WriteCase{"TwoTrailingNewlines", "0 0 1\n\n", EINVAL},
+		WriteCase{"MissingCount", "0 0\n", EINVAL},
+		WriteCase{"MissingCountTrailingBlank", "0 0 \n", EINVAL},
+		WriteCase{"OneField", "0\n", EINVAL},
+		WriteCase{"TrailingJunk", "0 0 1 x\n", EINVAL},
+		WriteCase{"FourFields", "0 0 1 1\n", EINVAL},
+		WriteCase{"JunkGluedToNumber", "0 0 1x\n", EINVAL},
+		WriteCase{"CommaSeparated", "0,0,1\n", EINVAL},
+		WriteCase{"PlusSign", "+0 0 1\n", EINVAL},
+		WriteCase{"MinusSign", "-1 0 1\n", EINVAL},
+		WriteCase{"HexPrefix", "0x10 0 1\n", EINVAL},
+		WriteCase{"CountZero", "0 0 0\n", EINVAL},
+		WriteCase{"FirstIsMax", "4294967295 0 1\n", EINVAL},
+		WriteCase{"LowerIsMax", "0 4294967295 1\n", EINVAL},
+		WriteCase{"InsideRangeWraps", "4294967294 0 2\n", EINVAL},
+		WriteCase{"OutsideRangeWraps", "0 4294967294 2\n", EINVAL},
+		WriteCase{"InsideOverlap", "0 0 10\n5 100 10\n", EINVAL},
+		WriteCase{"OutsideOverlap", "0 0 10\n100 5 10\n", EINVAL},
+		WriteCase{"InsideOverlapReversedOrder", "5 100 10\n0 0 10\n", EINVAL},
+		WriteCase{"OutsideOverlapReversedOrder", "100 5 10\n0 0 10\n", EINVAL},
+		WriteCase{"SameLineTwice", "0 0 1\n0 0 1\n", EINVAL},
+		WriteCase{"ContainedRange", "0 0 100\n10 1000 5\n", EINVAL},
+		WriteCase{"OverlapWithEarlierNotLast", "0 0 1\n10 10 1\n0 20 1\n", EINVAL}),
+	[](const ::testing::TestParamInfo<WriteCase> &info) { return info.param.name; });
+
+// 340 extents is the ABI's limit, and exactly 340 are accepted.
+TEST(MapWrite, Accepts340Extents)
+{
+	SKIP_UNLESS_USERNS();
+	std::string text = ManyExtents(340, 0, 2);
+	ASSERT_LT(text.size(), 4096u);
+	EXPECT_THAT(WriteMapOfFreshNamespace("uid_map", text), ErrnoIs(0));
+}
+
+// One line more than 340 is refused.
+TEST(MapWrite, Rejects341Extents)
+{
+	SKIP_UNLESS_USERNS();
+	std::string text = ManyExtents(341, 0, 2);
+	ASSERT_LT(text.size(), 4096u);
+	EXPECT_THAT(WriteMapOfFreshNamespace("uid_map", text), ErrnoIs(EINVAL));
+}
+
+// A write of 4095 bytes (PAGE_SIZE - 1) is parsed; leading blanks pad it.
+TEST(MapWrite, Accepts4095ByteWrite)
+{
+	SKIP_UNLESS_USERNS();
+	std::string line = "0 0 1\n";
+	std::string text = std::string(4095 - line.size(), ' ') + line;
+	ASSERT_EQ(text.size(), 4095u);
+	EXPECT_THAT(WriteMapOfFreshNamespace("uid_map", text), ErrnoIs(0));
+}
+
+// A write of PAGE_SIZE bytes fails before it is parsed.
+TEST(MapWrite, Rejects4096ByteWrite)
+{
+	SKIP_UNLESS_USERNS();
+	std::string line = "0 0 1\n";
+	std::string text = std::string(4096 - line.size(), ' ') + line;
+	EXPECT_THAT(WriteMapOfFreshNamespace("uid_map", text), ErrnoIs(EINVAL));
+}
+
+// The map is write-once: a second write, on a fresh fd, is EPERM.
+TEST(MapWrite, SecondWriteIsEperm)
+{
+	SKIP_UNLESS_USERNS();
+	for (const char *map : {"uid_map", "gid_map", "projid_map"}) {
+		SCOPED_TRACE(map);
+		UsernsChild child([] { return 0; });
+		ASSERT_EQ(child.setup_error(), 0);
+		EXPECT_THAT(child.WriteMap(map, "0 0 1\n"), ErrnoIs(0));
+		EXPECT_THAT(child.WriteMap(map, "1 1 1\n"), ErrnoIs(EPERM));
+		EXPECT_EQ(child.Finish(), 0);
+	}
+}
+
+// A failed write leaves the map unwritten: a correct write still succeeds.
+TEST(MapWrite, FailedWriteLeavesMapWritable)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild child([] { return 0; });
+	ASSERT_EQ(child.setup_error(), 0);
+	EXPECT_THAT(child.WriteMap("uid_map", "0 0 0\n"), ErrnoIs(EINVAL));
+	EXPECT_THAT(child.WriteMap("uid_map", ManyExtents(341)), ErrnoIs(EINVAL));
+	EXPECT_THAT(child.WriteMap("uid_map", "0 0 1\n"), ErrnoIs(0));
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// The second write() on the same fd fails EINVAL: its offset moved.
+TEST(MapWrite, SecondWriteOnSameFdIsEinval)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild child([] { return 0; });
+	ASSERT_EQ(child.setup_error(), 0);
+	FileDescriptor fd(open(ProcPath(child.pid(), "uid_map").c_str(), O_WRONLY));
+	ASSERT_THAT(fd.get(), SyscallSucceeds());
+	EXPECT_THAT(write(fd.get(), "0 0 1\n", 6), SyscallSucceeds());
+	EXPECT_THAT(write(fd.get(), "1 1 1\n", 6), SyscallFailsWithErrno(EINVAL));
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// A write at a non-zero offset is refused even on an unwritten map.
+TEST(MapWrite, WriteAtNonZeroOffsetIsEinval)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild child([] { return 0; });
+	ASSERT_EQ(child.setup_error(), 0);
+	FileDescriptor fd(open(ProcPath(child.pid(), "uid_map").c_str(), O_WRONLY));
+	ASSERT_THAT(fd.get(), SyscallSucceeds());
+	ASSERT_THAT(lseek(fd.get(), 1, SEEK_SET), SyscallSucceeds());
+	EXPECT_THAT(write(fd.get(), "0 0 1\n", 6), SyscallFailsWithErrno(EINVAL));
+	ASSERT_THAT(lseek(fd.get(), 0, SEEK_SET), SyscallSucceeds());
+	EXPECT_THAT(write(fd.get(), "0 0 1\n", 6), SyscallSucceeds());
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// A bad user pointer is EFAULT.
+TEST(MapWrite, BadBufferIsEfault)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild child([] { return 0; });
+	ASSERT_EQ(child.setup_error(), 0);
+	FileDescriptor fd(open(ProcPath(child.pid(), "uid_map").c_str(), O_WRONLY));
+	ASSERT_THAT(fd.get(), SyscallSucceeds());
+	const void *volatile bad = reinterpret_cast<void *>(8);
+	EXPECT_THAT(write(fd.get(), bad, 6), SyscallFailsWithErrno(EFAULT));
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// The initial namespace's maps can never be written.
+TEST(MapWrite, InitialNamespaceIsEperm)
+{
+	for (const char *map : {"uid_map", "gid_map", "projid_map"}) {
+		SCOPED_TRACE(map);
+		int err = WriteFileOnce(ProcPath(0, map), "0 0 1\n");
+		if (err == ENOENT)
+			GTEST_SKIP() << "no /proc/self/" << map << " (CONFIG_USER_NS=n)";
+		EXPECT_THAT(err, ErrnoIs(EPERM));
+	}
+}
+
+// Numbers are taken modulo 2^32, as the parser always has: 4294967296
+// reads as 0.
+TEST(MapWrite, NumbersWrapModulo2To32)
+{
+	SKIP_UNLESS_USERNS();
+	std::string back;
+	ASSERT_THAT(WriteMapOfFreshNamespace("uid_map", "4294967296 0 1\n", &back),
+		    ErrnoIs(0));
+	EXPECT_EQ(back, "         0          0          1\n");
+}
+
+// An outside range must lie inside one extent of the parent's map.
+TEST(MapWrite, OutsideRangeMustFitOneParentExtent)
+{
+	SKIP_UNLESS_USERNS();
+	// Outer namespace maps 0..9 -> 100000.. and 10..19 -> 200000...
+	UsernsChild outer([] {
+		// Root inside `outer`: create an inner namespace and try maps.
+		CHILD_CHECK(BecomeRootInNamespace() == 0);
+		auto try_map = [](const char *text) {
+			UsernsChild inner([] { return 0; });
+			if (inner.setup_error())
+				return -1;
+			int err = inner.WriteMap("uid_map", text);
+			inner.Finish();
+			return err;
+		};
+		CHILD_CHECK(try_map("0 0 10\n") == 0);
+		CHILD_CHECK(try_map("0 10 10\n") == 0);
+		CHILD_CHECK(try_map("0 5 10\n") == EPERM);   // spans both
+		CHILD_CHECK(try_map("0 15 10\n") == EPERM);  // runs past the map
+		CHILD_CHECK(try_map("0 20 1\n") == EPERM);   // unmapped outside
+		return 0;
+	});
+	ASSERT_EQ(outer.setup_error(), 0);
+	ASSERT_THAT(outer.WriteMap("uid_map", "0 100000 10\n10 200000 10\n"), ErrnoIs(0));
+	ASSERT_THAT(outer.WriteMap("gid_map", "0 100000 10\n"), ErrnoIs(0));
+	EXPECT_EQ(outer.Finish(), 0);
+}
+
+}  // namespace
