@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+// Who may write a map: the unprivileged "own id" case, the capability held
+// by both the writer and the opener, CAP_SYS_ADMIN over the target, and
+// CAP_SETFCAP for lower id 0. Unprivileged work runs as uid/gid 1000 in a
+// forked child.
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "caps.h"
+#include "child.h"
+#include "errno_matchers.h"
+#include "fd.h"
+#include "userns.h"
+
+namespace {
+
+const std::string kOwnUid = "0 " + std::to_string(kTestUid) + " 1\n";
+const std::string kOwnGid = "0 " + std::to_string(kTestGid) + " 1\n";
+
+// Runs check as uid/gid 1000 inside a namespace it just created.
+int AsUnprivilegedInNewNamespace(int (*check)())
+{
+	return RunInChild([check] {
+		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
+		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
+		return check();
+	});
+}
+
+// An unprivileged owner may map its own euid, once, with count 1.
+TEST(MapPrivilege, UnprivilegedMayMapOwnUid)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(AsUnprivilegedInNewNamespace([] {
+		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", kOwnUid) == 0);
+		CHILD_CHECK(getuid() == 0);
+		return 0;
+	}), 0);
+}
+
+// Any other uid is EPERM.
+TEST(MapPrivilege, UnprivilegedMayNotMapOtherUid)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(AsUnprivilegedInNewNamespace([] {
+		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", "0 1001 1\n") == EPERM);
+		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", "0 0 1\n") == EPERM);
+		return 0;
+	}), 0);
+}
+
+// Even its own uid, in a range of two, is EPERM.
+TEST(MapPrivilege, UnprivilegedMayNotMapRangeAroundOwnUid)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(AsUnprivilegedInNewNamespace([] {
+		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", "0 1000 2\n") == EPERM);
+		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", "0 999 2\n") == EPERM);
+		return 0;
+	}), 0);
+}
+
+// Two lines are EPERM even if one is its own uid.
+TEST(MapPrivilege, UnprivilegedMayNotWriteTwoLines)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(AsUnprivilegedInNewNamespace([] {
+		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", "0 1000 1\n1 1001 1\n") == EPERM);
+		return 0;
+	}), 0);
+}
+
+// gid_map of its own egid is refused while setgroups is still allowed.
+TEST(MapPrivilege, UnprivilegedGidMapNeedsSetgroupsDeny)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(AsUnprivilegedInNewNamespace([] {
+		CHILD_CHECK(WriteFileOnce("/proc/self/gid_map", kOwnGid) == EPERM);
+		CHILD_CHECK(WriteFileOnce("/proc/self/setgroups", "deny") == 0);
+		CHILD_CHECK(WriteFileOnce("/proc/self/gid_map", kOwnGid) == 0);
+		CHILD_CHECK(getgid() == 0);
+		return 0;
+	}), 0);
+}
+
+// After "deny", another gid is still EPERM.
+TEST(MapPrivilege, UnprivilegedMayNotMapOtherGid)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(AsUnprivilegedInNewNamespace([] {
+		CHILD_CHECK(WriteFileOnce("/proc/self/setgroups", "deny") == 0);
+		CHILD_CHECK(WriteFileOnce("/proc/self/gid_map", "0 1001 1\n") == EPERM);
+		return 0;
+	}), 0);
+}
+
+// projid_map needs no capability: any range of the parent's ids.
+TEST(MapPrivilege, UnprivilegedMayMapAnyProjids)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(AsUnprivilegedInNewNamespace([] {
+		CHILD_CHECK(WriteFileOnce("/proc/self/projid_map", "0 0 1000\n5000 7000 10\n") == 0);
+		return 0;
+	}), 0);
+}
+
+// Without CAP_SYS_ADMIN over the target, even garbage is EPERM: the
+// capability check comes before parsing.
+TEST(MapPrivilege, WithoutCapSysAdminGarbageIsEperm)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(AsUnprivilegedInNewNamespace([] {
+		// The opener's credentials count: drop before opening.
+		CHILD_CHECK(DropAllCapabilities() == 0);
+		FileDescriptor fd(open("/proc/self/uid_map", O_WRONLY));
+		CHILD_CHECK(fd.valid());
+		CHILD_CHECK_ERRNO(write(fd.get(), "junk", 4), EPERM);
+		return 0;
+	}), 0);
+}
+
+// With CAP_SYS_ADMIN (inside its own namespace) garbage is EINVAL.
+TEST(MapPrivilege, WithCapSysAdminGarbageIsEinval)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(AsUnprivilegedInNewNamespace([] {
+		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", "junk") == EINVAL);
+		return 0;
+	}), 0);
+}
+
+// A non-owner cannot open the map for writing (the file is the task's).
+TEST(MapPrivilege, NonOwnerOpenForWriteIsEacces)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild target([] { return 0; });  // owned by root
+	ASSERT_EQ(target.setup_error(), 0);
+	pid_t tpid = target.pid();
+	EXPECT_EQ(RunInChild([tpid] {
+		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
+		CHILD_CHECK_ERRNO(open(ProcPath(tpid, "uid_map").c_str(), O_WRONLY), EACCES);
+		return 0;
+	}), 0);
+	EXPECT_EQ(target.Finish(), 0);
+}
+
+// Root in the initial namespace may map any range.
+TEST(MapPrivilege, RootMayMapArbitraryRanges)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_THAT(WriteMapOfFreshNamespace("uid_map", "0 100000 65536\n"), ErrnoIs(0));
+	EXPECT_THAT(WriteMapOfFreshNamespace("gid_map", "0 100000 65536\n"), ErrnoIs(0));
+}
+
+// A writer from a namespace that is neither the target nor its parent is
+// refused, whatever its privilege there.
+TEST(MapPrivilege, WriterFromUnrelatedNamespaceIsEperm)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild target([] { return 0; });
+	ASSERT_EQ(target.setup_error(), 0);
+	// A process in a sibling namespace opens and writes the target's map.
+	pid_t tpid = target.pid();
+	UsernsChild sibling([tpid] {
+		FileDescriptor f(open(ProcPath(tpid, "uid_map").c_str(), O_WRONLY));
+		CHILD_CHECK(f.valid());
+		CHILD_CHECK_ERRNO(write(f.get(), "0 0 1\n", 6), EPERM);
+		return 0;
+	});
+	ASSERT_EQ(sibling.setup_error(), 0);
+	ASSERT_THAT(sibling.WriteMap("uid_map", "0 0 1\n"), ErrnoIs(0));
+	ASSERT_THAT(sibling.WriteMap("gid_map", "0 0 1\n"), ErrnoIs(0));
+	EXPECT_EQ(sibling.Finish(), 0);
+	EXPECT_EQ(target.Finish(), 0);
+}
+
+// An fd opened by an unprivileged process and written by root gains
+// nothing: the opener needs CAP_SETUID too (CVE-2013-1959). The fd travels
+// over SCM_RIGHTS.
+TEST(MapPrivilege, Cve_2013_1959_PrivilegedWriterOfUnprivilegedOpenersFd)
+{
+	SKIP_UNLESS_USERNS();
+	auto [mine, theirs] = SocketPair();
+	int sock = theirs.get();
+	ScopedChild opener([sock] {
+		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
+		UsernsChild ns([] { return 0; });
+		CHILD_CHECK(ns.setup_error() == 0);
+		for (const char *map : {"uid_map", "uid_map", "gid_map"}) {
+			FileDescriptor fd(open(ProcPath(ns.pid(), map).c_str(), O_WRONLY));
+			CHILD_CHECK(fd.valid());
+			CHILD_CHECK(SendFd(sock, fd.get()) == 0);
+		}
+		char ack;
+		CHILD_CHECK(read(sock, &ack, 1) == 1);
+		return ns.Finish();
+	});
+	FileDescriptor uid_a(ReceiveFd(mine.get()));
+	FileDescriptor uid_b(ReceiveFd(mine.get()));
+	FileDescriptor gid(ReceiveFd(mine.get()));
+	ASSERT_TRUE(uid_a.valid() && uid_b.valid() && gid.valid());
+	// Root writing another uid (or root) through the opener's fd: EPERM.
+	EXPECT_THAT(WriteAll(uid_a.get(), "0 0 1\n"), ErrnoIs(EPERM));
+	EXPECT_THAT(WriteAll(gid.get(), "0 0 1\n"), ErrnoIs(EPERM));
+	// The opener's own uid is allowed whoever writes it.
+	EXPECT_THAT(WriteAll(uid_b.get(), kOwnUid), ErrnoIs(0));
+	ASSERT_EQ(write(mine.get(), "k", 1), 1);
+	EXPECT_EQ(opener.Wait(), 0);
+}
+
+// The converse: root opens, an unprivileged process writes. The writer
+// lacks CAP_SETUID over the parent: EPERM.
+TEST(MapPrivilege, UnprivilegedWriterOfRootOpenersFdIsEperm)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild ns([] { return 0; });
+	ASSERT_EQ(ns.setup_error(), 0);
+	FileDescriptor fd(open(ProcPath(ns.pid(), "uid_map").c_str(), O_WRONLY));
+	ASSERT_TRUE(fd.valid());
+	auto [mine, theirs] = SocketPair();
+	int sock = theirs.get();
+	ScopedChild writer([sock] {
+		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
+		FileDescriptor f(ReceiveFd(sock));
+		CHILD_CHECK(f.valid());
+		CHILD_CHECK(WriteAll(f.get(), "0 2000 1\n") == EPERM);
+		return 0;
+	});
+	ASSERT_EQ(SendFd(mine.get(), fd.get()), 0);
+	EXPECT_EQ(writer.Wait(), 0);
+	EXPECT_EQ(ns.Finish(), 0);
+}
+
+// Mapping lower uid 0 from the parent needs CAP_SETFCAP (5.12); other
+// lower ids do not.
+TEST(MapPrivilege, MappingLowerRootNeedsCapSetfcap)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(RunInChild([] {
+		CHILD_CHECK(DropCapability(CAP_SETFCAP) == 0);
+		CHILD_CHECK(WriteMapOfFreshNamespace("uid_map", "0 0 1\n") == EPERM);
+		CHILD_CHECK(WriteMapOfFreshNamespace("uid_map", "0 5 10\n1000 0 1\n") == EPERM);
+		CHILD_CHECK(WriteMapOfFreshNamespace("uid_map", "0 1 10\n") == 0);
+		// gid 0 is not covered by the rule.
+		CHILD_CHECK(WriteMapOfFreshNamespace("gid_map", "0 0 1\n") == 0);
+		return 0;
+	}), 0);
+}
+
+// From inside, mapping lower uid 0 needs the creator to have held
+// CAP_SETFCAP when it created the namespace.
+TEST(MapPrivilege, SelfMappingLowerRootNeedsCreatorCapSetfcap)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(RunInChild([] {
+		CHILD_CHECK(DropCapability(CAP_SETFCAP) == 0);
+		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
+		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", "0 0 1\n") == EPERM);
+		return 0;
+	}), 0);
+	EXPECT_EQ(RunInChild([] {
+		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
+		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", "0 0 1\n") == 0);
+		return 0;
+	}), 0);
+}
+
+}  // namespace
