@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+// Creating user namespaces: nesting depth, limits, refusals, and what the
+// new credentials and the namespace's owner look like.
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "caps.h"
+#include "child.h"
+#include "errno_matchers.h"
+#include "fd.h"
+#include "userns.h"
+
+namespace {
+
+// Unshares one more level as uid 0 mapped to the previous level's 0.
+int NestOneLevel()
+{
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	if (unshare(CLONE_NEWUSER) != 0)
+		return errno;
+	std::string u = "0 " + std::to_string(uid) + " 1\n";
+	std::string g = "0 " + std::to_string(gid) + " 1\n";
+	if (WriteFileOnce("/proc/self/uid_map", u) || WriteFileOnce("/proc/self/setgroups", "deny") ||
+	    WriteFileOnce("/proc/self/gid_map", g))
+		return -1;
+	return 0;
+}
+
+// 33 levels below the initial namespace (level 0) can exist; creating
+// one below level 33 is ENOSPC.
+TEST(Creation, NestingStopsAfter33LevelsWithEnospc)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(RunInChild([] {
+		for (int level = 1; level <= 33; level++)
+			CHILD_CHECK(NestOneLevel() == 0);
+		CHILD_CHECK_ERRNO(unshare(CLONE_NEWUSER), ENOSPC);
+		return 0;
+	}), 0);
+}
+
+// max_user_namespaces bounds how many a user may create.
+TEST(Creation, MaxUserNamespacesIsEnospc)
+{
+	SKIP_UNLESS_USERNS();
+	const char *knob = "/proc/sys/user/max_user_namespaces";
+	int err = 0;
+	std::string old = ReadFile(knob, &err);
+	if (err)
+		GTEST_SKIP() << knob << " unreadable: " << ErrnoName(err);
+	ASSERT_THAT(WriteFileOnce(knob, "0"), ErrnoIs(0));
+	int rc = RunInChild([] {
+		CHILD_CHECK_ERRNO(unshare(CLONE_NEWUSER), ENOSPC);
+		return 0;
+	});
+	ASSERT_THAT(WriteFileOnce(knob, old), ErrnoIs(0));
+	EXPECT_EQ(rc, 0);
+}
+
+// A chrooted caller may not create a user namespace (CVE-2013-1956).
+TEST(Creation, Cve_2013_1956_ChrootedCallerIsEperm)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(RunInChild([] {
+		CHILD_CHECK(mkdir("/tmp/chroot-userns", 0755) == 0 || errno == EEXIST);
+		CHILD_CHECK(chroot("/tmp/chroot-userns") == 0);
+		CHILD_CHECK(chdir("/") == 0);
+		CHILD_CHECK_ERRNO(unshare(CLONE_NEWUSER), EPERM);
+		return 0;
+	}), 0);
+}
+
+// CLONE_NEWUSER with CLONE_FS is EINVAL (CVE-2013-1858: the child could
+// chroot for its parent).
+TEST(Creation, Cve_2013_1858_CloneNewuserWithCloneFsIsEinval)
+{
+	SKIP_UNLESS_USERNS();
+	long rc = syscall(SYS_clone, CLONE_NEWUSER | CLONE_FS | SIGCHLD, nullptr, nullptr, nullptr,
+			  nullptr);
+	if (rc == 0)
+		_exit(0);
+	if (rc > 0)
+		waitpid(rc, nullptr, 0);
+	EXPECT_EQ(rc, -1);
+	EXPECT_EQ(errno, EINVAL) << ErrnoName(errno);
+}
+
+// unshare(CLONE_NEWUSER) from a task sharing its fs_struct succeeds by
+// unsharing the fs_struct too: a chroot with the new capabilities does
+// not move the other task's root (the CVE-2013-1858 shape via unshare).
+TEST(Creation, UnshareGivesPrivateFsToTaskSharingIt)
+{
+	SKIP_UNLESS_USERNS();
+	ASSERT_TRUE(mkdir("/tmp/unshare-fs-root", 0755) == 0 || errno == EEXIST);
+	struct stat before, after;
+	ASSERT_THAT(stat("/", &before), SyscallSucceeds());
+	static char stack[64 * 1024];
+	pid_t pid = clone(
+		[](void *) -> int {
+			if (unshare(CLONE_NEWUSER) != 0)
+				return 1;
+			if (chroot("/tmp/unshare-fs-root") != 0)
+				return 2;
+			return 0;
+		},
+		stack + sizeof(stack), CLONE_FS | SIGCHLD, nullptr);
+	ASSERT_GT(pid, 0);
+	int status;
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_EQ(DecodeWaitStatus(status), 0);
+	ASSERT_THAT(stat("/", &after), SyscallSucceeds());
+	EXPECT_EQ(before.st_ino, after.st_ino) << "the child's chroot moved our root";
+}
+
+// CLONE_NEWUSER with CLONE_THREAD is EINVAL.
+TEST(Creation, CloneNewuserWithCloneThreadIsEinval)
+{
+	SKIP_UNLESS_USERNS();
+	long rc = syscall(SYS_clone, CLONE_NEWUSER | CLONE_THREAD | CLONE_SIGHAND | CLONE_VM,
+			  nullptr, nullptr, nullptr, nullptr);
+	ASSERT_NE(rc, 0) << "clone must not have succeeded";
+	EXPECT_EQ(rc, -1);
+	EXPECT_EQ(errno, EINVAL) << ErrnoName(errno);
+}
+
+// A multithreaded process may not unshare a user namespace.
+TEST(Creation, UnshareFromMultithreadedProcessIsEinval)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(RunInChild([] {
+		static char stack[64 * 1024];
+		long tid = clone([](void *) -> int { pause(); return 0; }, stack + sizeof(stack),
+				 CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD, nullptr);
+		CHILD_CHECK(tid > 0);
+		CHILD_CHECK_ERRNO(unshare(CLONE_NEWUSER), EINVAL);
+		return 0;
+	}), 0);
+}
+
+// A creator whose euid has no mapping in its namespace is refused.
+TEST(Creation, CreatorWithUnmappedEuidIsEperm)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(RunInChild([] {
+		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
+		// No maps written: euid is unmapped here.
+		CHILD_CHECK_ERRNO(unshare(CLONE_NEWUSER), EPERM);
+		return 0;
+	}), 0);
+}
+
+// A creator whose egid has no mapping is refused too.
+TEST(Creation, CreatorWithUnmappedEgidIsEperm)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(RunInChild([] {
+		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
+		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", "0 0 1\n") == 0);
+		CHILD_CHECK_ERRNO(unshare(CLONE_NEWUSER), EPERM);
+		return 0;
+	}), 0);
+}
+
+// The creator gets every capability in the new namespace, even when it
+// was unprivileged outside.
+TEST(Creation, CreatorHasFullCapabilitiesInside)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(RunInChild([] {
+		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
+		CHILD_CHECK(!HasEffectiveCapability(CAP_SYS_ADMIN));
+		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
+		CHILD_CHECK(HasEffectiveCapability(CAP_SYS_ADMIN));
+		CHILD_CHECK(HasEffectiveCapability(CAP_SETUID));
+		CHILD_CHECK(HasEffectiveCapability(CAP_SETFCAP));
+		return 0;
+	}), 0);
+}
+
+// NS_GET_OWNER_UID reports the creator's euid as the parent sees it.
+TEST(Creation, OwnerUidIsCreatorEuid)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild child([] { return 0; }, [] { return BecomeUser(kTestUid, kTestGid); });
+	ASSERT_EQ(child.setup_error(), 0);
+	FileDescriptor ns(open(ProcPath(child.pid(), "ns/user").c_str(), O_RDONLY));
+	ASSERT_THAT(ns.get(), SyscallSucceeds());
+	uid_t owner = 12345;
+	ASSERT_THAT(ioctl(ns.get(), NS_GET_OWNER_UID, &owner), SyscallSucceeds());
+	EXPECT_EQ(owner, kTestUid);
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// NS_GET_PARENT of a new namespace is the creator's namespace.
+TEST(Creation, ParentIsCreatorsNamespace)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild child([] { return 0; });
+	ASSERT_EQ(child.setup_error(), 0);
+	FileDescriptor ns(open(ProcPath(child.pid(), "ns/user").c_str(), O_RDONLY));
+	ASSERT_THAT(ns.get(), SyscallSucceeds());
+	FileDescriptor parent(ioctl(ns.get(), NS_GET_PARENT));
+	ASSERT_THAT(parent.get(), SyscallSucceeds());
+	struct stat a, b;
+	ASSERT_THAT(fstat(parent.get(), &a), SyscallSucceeds());
+	ASSERT_THAT(stat("/proc/self/ns/user", &b), SyscallSucceeds());
+	EXPECT_EQ(a.st_ino, b.st_ino);
+	EXPECT_EQ(a.st_dev, b.st_dev);
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// The initial namespace has no parent visible: EPERM.
+TEST(Creation, InitialNamespaceHasNoParent)
+{
+	SKIP_UNLESS_USERNS();
+	FileDescriptor ns(open("/proc/self/ns/user", O_RDONLY));
+	ASSERT_THAT(ns.get(), SyscallSucceeds());
+	EXPECT_THAT(ioctl(ns.get(), NS_GET_PARENT), SyscallFailsWithErrno(EPERM));
+}
+
+}  // namespace

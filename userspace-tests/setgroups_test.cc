@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+// /proc/PID/setgroups: "allow"/"deny", its ordering with gid_map, and
+// setgroups(2) in a namespace (the CVE-2014-8989 fix).
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "child.h"
+#include "errno_matchers.h"
+#include "fd.h"
+#include "userns.h"
+
+namespace {
+
+// A new namespace of the initial one starts with "allow".
+TEST(Setgroups, NewNamespaceReadsAllow)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild child([] { return 0; });
+	ASSERT_EQ(child.setup_error(), 0);
+	EXPECT_EQ(ReadFile(ProcPath(child.pid(), "setgroups")), "allow\n");
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// "deny" reads back as "deny", trailing blanks accepted.
+TEST(Setgroups, DenyReadsBack)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild child([] { return 0; });
+	ASSERT_EQ(child.setup_error(), 0);
+	EXPECT_THAT(WriteFileOnce(ProcPath(child.pid(), "setgroups"), "deny \n"), ErrnoIs(0));
+	EXPECT_EQ(ReadFile(ProcPath(child.pid(), "setgroups")), "deny\n");
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// "allow" after "deny" is EPERM: the denial is permanent.
+TEST(Setgroups, AllowAfterDenyIsEperm)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild child([] { return 0; });
+	ASSERT_EQ(child.setup_error(), 0);
+	ASSERT_THAT(WriteFileOnce(ProcPath(child.pid(), "setgroups"), "deny"), ErrnoIs(0));
+	EXPECT_THAT(WriteFileOnce(ProcPath(child.pid(), "setgroups"), "allow"), ErrnoIs(EPERM));
+	EXPECT_THAT(WriteFileOnce(ProcPath(child.pid(), "setgroups"), "deny"), ErrnoIs(0));
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// Once gid_map is written, setgroups can no longer be denied; "allow"
+// (no change) still succeeds.
+TEST(Setgroups, DenyAfterGidMapIsEperm)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild child([] { return 0; });
+	ASSERT_EQ(child.setup_error(), 0);
+	ASSERT_THAT(child.WriteMap("gid_map", "0 0 1\n"), ErrnoIs(0));
+	EXPECT_THAT(WriteFileOnce(ProcPath(child.pid(), "setgroups"), "deny"), ErrnoIs(EPERM));
+	EXPECT_THAT(WriteFileOnce(ProcPath(child.pid(), "setgroups"), "allow"), ErrnoIs(0));
+	EXPECT_EQ(ReadFile(ProcPath(child.pid(), "setgroups")), "allow\n");
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// uid_map does not freeze setgroups; only gid_map does.
+TEST(Setgroups, UidMapDoesNotFreezeSetgroups)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild child([] { return 0; });
+	ASSERT_EQ(child.setup_error(), 0);
+	ASSERT_THAT(child.WriteMap("uid_map", "0 0 1\n"), ErrnoIs(0));
+	EXPECT_THAT(WriteFileOnce(ProcPath(child.pid(), "setgroups"), "deny"), ErrnoIs(0));
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+class SetgroupsBadValue : public ::testing::TestWithParam<const char *> {};
+
+// Anything but "allow" or "deny" (plus blanks) is EINVAL.
+TEST_P(SetgroupsBadValue, IsEinval)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild child([] { return 0; });
+	ASSERT_EQ(child.setup_error(), 0);
+	EXPECT_THAT(WriteFileOnce(ProcPath(child.pid(), "setgroups"), GetParam()), ErrnoIs(EINVAL));
+	EXPECT_EQ(ReadFile(ProcPath(child.pid(), "setgroups")), "allow\n");
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Values, SetgroupsBadValue,
+			 ::testing::Values("maybe", "den", "DENY", "denyx", "1", " deny", "allow deny",
+					   "deny    \n"));
+
+// Writes must be at offset 0: a second write on the same fd is EINVAL.
+TEST(Setgroups, SecondWriteOnSameFdIsEinval)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild child([] { return 0; });
+	ASSERT_EQ(child.setup_error(), 0);
+	FileDescriptor fd(open(ProcPath(child.pid(), "setgroups").c_str(), O_WRONLY));
+	ASSERT_TRUE(fd.valid());
+	EXPECT_THAT(write(fd.get(), "deny", 4), SyscallSucceeds());
+	EXPECT_THAT(write(fd.get(), "deny", 4), SyscallFailsWithErrno(EINVAL));
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// A child namespace starts with its parent's value.
+TEST(Setgroups, ChildInheritsDeny)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(RunInChild([] {
+		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
+		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
+		CHILD_CHECK(WriteFileOnce("/proc/self/setgroups", "deny") == 0);
+		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", "0 1000 1\n") == 0);
+		CHILD_CHECK(WriteFileOnce("/proc/self/gid_map", "0 1000 1\n") == 0);
+		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
+		CHILD_CHECK(ReadFile("/proc/self/setgroups") == "deny\n");
+		CHILD_CHECK(WriteFileOnce("/proc/self/setgroups", "allow") == EPERM);
+		return 0;
+	}), 0);
+}
+
+// setgroups(2) fails EPERM before gid_map is written, even with all
+// capabilities in the namespace.
+TEST(Setgroups, SetgroupsSyscallRefusedBeforeGidMap)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(RunInChild([] {
+		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
+		CHILD_CHECK_ERRNO(setgroups(0, nullptr), EPERM);
+		return 0;
+	}), 0);
+}
+
+// With "deny", setgroups(2) stays refused after gid_map is written
+// (CVE-2014-8989: dropping a group must not gain access).
+TEST(Setgroups, Cve_2014_8989_SetgroupsSyscallRefusedAfterDeny)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(RunInChild([] {
+		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
+		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
+		CHILD_CHECK(WriteFileOnce("/proc/self/setgroups", "deny") == 0);
+		CHILD_CHECK(WriteFileOnce("/proc/self/gid_map", "0 1000 1\n") == 0);
+		CHILD_CHECK_ERRNO(setgroups(0, nullptr), EPERM);
+		return 0;
+	}), 0);
+}
+
+// With "allow" and a gid_map written by a privileged parent, setgroups(2)
+// works inside.
+TEST(Setgroups, SetgroupsSyscallAllowedAfterPrivilegedGidMap)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild child([] {
+		gid_t g = 0;
+		CHILD_CHECK(setgroups(1, &g) == 0);
+		return 0;
+	});
+	ASSERT_EQ(child.setup_error(), 0);
+	ASSERT_THAT(child.WriteMap("gid_map", "0 0 10\n"), ErrnoIs(0));
+	ASSERT_THAT(child.WriteMap("uid_map", "0 0 10\n"), ErrnoIs(0));
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// Opening setgroups for write needs CAP_SYS_ADMIN over the namespace.
+TEST(Setgroups, OpenForWriteWithoutCapSysAdminIsEacces)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(RunInChild([] {
+		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
+		UsernsChild root_owned([] { return 0; });
+		// A namespace owned by 1000 but opened from a sibling that holds
+		// no capability over it.
+		CHILD_CHECK(root_owned.setup_error() == 0);
+		pid_t pid = root_owned.pid();
+		int rc = RunInChild([pid] {
+			CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
+			CHILD_CHECK_ERRNO(open(ProcPath(pid, "setgroups").c_str(), O_WRONLY), EACCES);
+			return 0;
+		});
+		CHILD_CHECK(rc == 0);
+		return root_owned.Finish();
+	}), 0);
+}
+
+}  // namespace
