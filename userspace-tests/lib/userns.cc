@@ -9,6 +9,9 @@
 
 #include <cerrno>
 
+#include <gtest/gtest.h>
+
+#include "errno_matchers.h"
 #include "fd.h"
 
 std::string ReadFile(const std::string &path, int *err)
@@ -147,4 +150,11 @@ int BecomeRootInNamespace()
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0)
 		return errno;
 	return 0;
+}
+
+void MapRange(const UsernsChild &child, unsigned base, unsigned count)
+{
+	std::string m = "0 " + std::to_string(base) + " " + std::to_string(count) + "\n";
+	ASSERT_THAT(child.WriteMap("uid_map", m), ErrnoIs(0));
+	ASSERT_THAT(child.WriteMap("gid_map", m), ErrnoIs(0));
 }

@@ -82,3 +82,7 @@ std::string ManyExtents(int n, unsigned base = 0, unsigned stride = 2);
 // 0, become its root, so the process's own ids are mapped there (needed to
 // create nested namespaces). 0 or errno.
 int BecomeRootInNamespace();
+
+// Maps uid and gid 0..count-1 of child's namespace to base.. in the
+// parent (gtest assertions: call from the test body, not from a child).
+void MapRange(const UsernsChild &child, unsigned base, unsigned count);

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+// Isolation: root inside a namespace is powerless over what the namespace
+// does not map; signals follow kernel uid comparisons.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "child.h"
+#include "errno_matchers.h"
+#include "scratch_file.h"
+#include "userns.h"
+
+namespace {
+
+// Root inside may not open for writing a file whose owner is unmapped.
+TEST(Isolation, RootInsideCannotWriteUnmappedOwnersFile)
+{
+	SKIP_UNLESS_USERNS();
+	ScratchFile f("iso-write", 0, 0, 0644);
+	ASSERT_TRUE(f.ok());
+	std::string path = f.path();
+	UsernsChild child([path] {
+		CHILD_CHECK(BecomeRootInNamespace() == 0);
+		CHILD_CHECK_ERRNO(open(path.c_str(), O_WRONLY), EACCES);
+		CHILD_CHECK(open(path.c_str(), O_RDONLY) >= 0);  // "other" may read
+		return 0;
+	});
+	ASSERT_EQ(child.setup_error(), 0);
+	MapRange(child, 100000, 10);
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// ... nor chmod it ...
+TEST(Isolation, RootInsideCannotChmodUnmappedOwnersFile)
+{
+	SKIP_UNLESS_USERNS();
+	ScratchFile f("iso-chmod", 0, 0, 0644);
+	ASSERT_TRUE(f.ok());
+	std::string path = f.path();
+	UsernsChild child([path] {
+		CHILD_CHECK(BecomeRootInNamespace() == 0);
+		CHILD_CHECK_ERRNO(chmod(path.c_str(), 0666), EPERM);
+		return 0;
+	});
+	ASSERT_EQ(child.setup_error(), 0);
+	MapRange(child, 100000, 10);
+	EXPECT_EQ(child.Finish(), 0);
+	struct stat st;
+	ASSERT_THAT(stat(f.path(), &st), SyscallSucceeds());
+	EXPECT_EQ(st.st_mode & 07777, 0644u);
+}
+
+// ... nor chown it, even to an id it maps.
+TEST(Isolation, RootInsideCannotChownUnmappedOwnersFile)
+{
+	SKIP_UNLESS_USERNS();
+	ScratchFile f("iso-chown", 0, 0, 0644);
+	ASSERT_TRUE(f.ok());
+	std::string path = f.path();
+	UsernsChild child([path] {
+		CHILD_CHECK(BecomeRootInNamespace() == 0);
+		CHILD_CHECK_ERRNO(chown(path.c_str(), 0, 0), EPERM);
+		return 0;
+	});
+	ASSERT_EQ(child.setup_error(), 0);
+	MapRange(child, 100000, 10);
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// Root inside does own what its mapped root owns: write and chmod work.
+TEST(Isolation, RootInsideControlsMappedRootsFile)
+{
+	SKIP_UNLESS_USERNS();
+	ScratchFile f("iso-mine", 100000, 100000, 0600);
+	ASSERT_TRUE(f.ok());
+	std::string path = f.path();
+	UsernsChild child([path] {
+		CHILD_CHECK(BecomeRootInNamespace() == 0);
+		CHILD_CHECK(open(path.c_str(), O_WRONLY) >= 0);
+		CHILD_CHECK(chmod(path.c_str(), 0640) == 0);
+		CHILD_CHECK(chown(path.c_str(), 1, 1) == 0);
+		return 0;
+	});
+	ASSERT_EQ(child.setup_error(), 0);
+	MapRange(child, 100000, 10);
+	EXPECT_EQ(child.Finish(), 0);
+	struct stat st;
+	ASSERT_THAT(stat(f.path(), &st), SyscallSucceeds());
+	EXPECT_EQ(st.st_uid, 100001u);
+	EXPECT_EQ(st.st_mode & 07777, 0640u);
+}
+
+// chmod inside drops S_ISGID when the file's group is unmapped, so root
+// inside cannot make a setgid file for a group it lacks (CVE-2014-4014).
+TEST(Isolation, Cve_2014_4014_ChmodDropsSetgidOfUnmappedGroup)
+{
+	SKIP_UNLESS_USERNS();
+	ScratchFile f("iso-setgid", 100000, 5555, 0644);
+	ASSERT_TRUE(f.ok());
+	std::string path = f.path();
+	UsernsChild child([path] {
+		CHILD_CHECK(BecomeRootInNamespace() == 0);
+		CHILD_CHECK(chmod(path.c_str(), 02755) == 0);
+		return 0;
+	});
+	ASSERT_EQ(child.setup_error(), 0);
+	MapRange(child, 100000, 10);
+	EXPECT_EQ(child.Finish(), 0);
+	struct stat st;
+	ASSERT_THAT(stat(f.path(), &st), SyscallSucceeds());
+	EXPECT_EQ(st.st_mode & 07777, 0755u) << "S_ISGID must have been dropped";
+}
+
+// ... and keeps it when the group is mapped (the caller has CAP_FSETID
+// over it).
+TEST(Isolation, ChmodKeepsSetgidOfMappedGroup)
+{
+	SKIP_UNLESS_USERNS();
+	ScratchFile f("iso-setgid-ok", 100000, 100005, 0644);
+	ASSERT_TRUE(f.ok());
+	std::string path = f.path();
+	UsernsChild child([path] {
+		CHILD_CHECK(BecomeRootInNamespace() == 0);
+		CHILD_CHECK(chmod(path.c_str(), 02755) == 0);
+		return 0;
+	});
+	ASSERT_EQ(child.setup_error(), 0);
+	MapRange(child, 100000, 10);
+	EXPECT_EQ(child.Finish(), 0);
+	struct stat st;
+	ASSERT_THAT(stat(f.path(), &st), SyscallSucceeds());
+	EXPECT_EQ(st.st_mode & 07777, 02755u);
+}
+
+// Root inside a namespace cannot signal a process of another kernel uid
+// outside it.
+TEST(Isolation, RootInsideCannotSignalOutsideProcess)
+{
+	SKIP_UNLESS_USERNS();
+	ScopedChild victim([] {
+		BecomeUser(kTestUid, kTestGid);
+		pause();
+		return 0;
+	});
+	pid_t vpid = victim.pid();
+	UsernsChild child([vpid] {
+		CHILD_CHECK(BecomeRootInNamespace() == 0);
+		CHILD_CHECK_ERRNO(kill(vpid, 0), EPERM);
+		return 0;
+	});
+	ASSERT_EQ(child.setup_error(), 0);
+	MapRange(child, 100000, 10);
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// Signals follow kernel uids: a process in a namespace may signal a
+// process outside with the same kernel uid.
+TEST(Isolation, SameKernelUidSignalsAcrossNamespaces)
+{
+	SKIP_UNLESS_USERNS();
+	ScopedChild victim([] {
+		BecomeUser(100003, 100003);
+		pause();
+		return 0;
+	});
+	pid_t vpid = victim.pid();
+	UsernsChild child([vpid] {
+		CHILD_CHECK(setresgid(3, 3, 3) == 0);
+		CHILD_CHECK(setresuid(3, 3, 3) == 0);
+		CHILD_CHECK(kill(vpid, 0) == 0);
+		return 0;
+	});
+	ASSERT_EQ(child.setup_error(), 0);
+	MapRange(child, 100000, 10);
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// Root outside may signal into any namespace.
+TEST(Isolation, RootOutsideSignalsIntoNamespace)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild child([] {
+		pause();
+		return 0;
+	});
+	ASSERT_EQ(child.setup_error(), 0);
+	MapRange(child, 100000, 10);
+	child.Go();
+	EXPECT_THAT(kill(child.pid(), SIGTERM), SyscallSucceeds());
+	EXPECT_EQ(child.Finish(), 128 + SIGTERM);
+}
+
+}  // namespace

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+// Historic bugs of the ID-mapping layer, each reproduced in its shape.
+// (CVE-2013-1858, -1956, -1959 and CVE-2014-4014, -8989 live with their
+// areas: creation, map privilege, isolation and setgroups tests.)
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "child.h"
+#include "errno_matchers.h"
+#include "scratch_file.h"
+#include "userns.h"
+
+namespace {
+
+// CVE-2018-18955: with more than five extents the reverse array kept the
+// parent's ids instead of kernel ids, so a nested namespace's root was
+// taken for kernel root. Outer maps 0 -> 100000 (1000 ids); inner maps six
+// extents onto outer's 0..999; inner root must not write a root-owned
+// 0700 file.
+TEST(Regression, Cve_2018_18955_NestedLargeMapGrantsNoAccess)
+{
+	SKIP_UNLESS_USERNS();
+	ScratchFile f("cve-2018-18955", 0, 0, 0700);
+	ASSERT_TRUE(f.ok());
+	std::string path = f.path();
+	UsernsChild outer([path] {
+		CHILD_CHECK(BecomeRootInNamespace() == 0);
+		UsernsChild inner([path] {
+			CHILD_CHECK(BecomeRootInNamespace() == 0);
+			CHILD_CHECK_ERRNO(open(path.c_str(), O_WRONLY), EACCES);
+			CHILD_CHECK_ERRNO(open(path.c_str(), O_RDONLY), EACCES);
+			struct stat st;
+			CHILD_CHECK(stat(path.c_str(), &st) == 0);
+			CHILD_CHECK(st.st_uid == kOverflowUid);
+			return 0;
+		});
+		CHILD_CHECK(inner.setup_error() == 0);
+		const char *six = "0 0 1\n1 1 1\n2 2 1\n3 3 1\n4 4 1\n5 5 990\n";
+		CHILD_CHECK(inner.WriteMap("uid_map", six) == 0);
+		CHILD_CHECK(inner.WriteMap("gid_map", six) == 0);
+		return inner.Finish();
+	});
+	ASSERT_EQ(outer.setup_error(), 0);
+	MapRange(outer, 100000, 1000);
+	EXPECT_EQ(outer.Finish(), 0);
+}
+
+// The same shape read back: the inner map, seen from the initial
+// namespace, shows kernel ids (100000..), not outer's ids.
+TEST(Regression, Cve_2018_18955_LargeNestedMapReadsKernelIds)
+{
+	SKIP_UNLESS_USERNS();
+	Channel pid_ch, done;
+	UsernsChild outer([&] {
+		CHILD_CHECK(BecomeRootInNamespace() == 0);
+		UsernsChild inner([] { return 0; });
+		CHILD_CHECK(inner.setup_error() == 0);
+		CHILD_CHECK(inner.WriteMap("uid_map", "0 0 1\n1 1 1\n2 2 1\n3 3 1\n4 4 1\n5 5 990\n") == 0);
+		pid_ch.Send(inner.pid());
+		done.Receive();
+		return inner.Finish();
+	});
+	ASSERT_EQ(outer.setup_error(), 0);
+	MapRange(outer, 100000, 1000);
+	outer.Go();
+	pid_t ipid = pid_ch.Receive();
+	ASSERT_GT(ipid, 0);
+	std::string m = ReadFile(ProcPath(ipid, "uid_map"));
+	done.Send(1);
+	EXPECT_EQ(outer.Finish(), 0);
+	EXPECT_NE(m.find("         0     100000          1\n"), std::string::npos) << m;
+	EXPECT_NE(m.find("         5     100005        990\n"), std::string::npos) << m;
+}
+
+}  // namespace
