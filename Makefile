@@ -42,7 +42,8 @@ TESTBIN := $(TESTS_BUILD)/userns-tests
 INITRAMFS := $(O)/initramfs.cpio
 RESULTS := $(O)/results
 FRAGMENTS := $(TOP)/kernel-config/base.config \
-	$(TOP)/kernel-config/userns-$(if $(filter y,$(USERNS)),on,off).config \
+	$(if $(filter y,$(USERNS)),$(TOP)/kernel-config/userns-on.config \
+		$(TOP)/kernel-config/kunit.config,$(TOP)/kernel-config/userns-off.config) \
 	$(EXTRA_FRAGMENTS)
 # A skip on our kernel with user namespaces on hides a missing feature.
 STRICT_SKIPS := $(if $(and $(filter ours,$(TREE)),$(filter y,$(USERNS))),1,0)
@@ -115,11 +116,13 @@ $(INITRAMFS): $(TESTBIN) $(TOP)/qemu/init $(TOP)/qemu/mkinitramfs
 check-patches: ## Series file vs patches/: missing files, unlisted patches, headers
 	$(Q)$(TOP)/ci/check-patches
 
-checkpatch: tree ## Run the pinned tree's checkpatch.pl --strict on every patch
-	$(Q)cd $(SRC) && for p in $$(sed -e 's/#.*//' $(TOP)/patches/series); do \
+checkpatch: tree ## checkpatch.pl --strict on every patch; fails on errors
+	$(Q)cd $(SRC) && bad=0; for p in $$(sed -e 's/#.*//' $(TOP)/patches/series); do \
 		echo "  CHECK    $$p"; \
-		./scripts/checkpatch.pl --strict --no-tree -q $(TOP)/patches/$$p || exit 1; \
-	done
+		out=$$(./scripts/checkpatch.pl --strict --no-tree -q $(TOP)/patches/$$p || true); \
+		[ -z "$$out" ] || echo "$$out" | sed 's/^/           /'; \
+		echo "$$out" | grep -q '^total: [1-9][0-9]* errors' && bad=1; \
+	done; exit $$bad
 
 ##@ Housekeeping
 clean: ## Remove results, test binaries and initramfs (keeps kernels and source)
