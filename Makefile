@@ -39,6 +39,7 @@ KBUILD := $(O)/kbuild/$(VARIANT)
 BZIMAGE := $(KBUILD)/arch/x86/boot/bzImage
 TESTS_BUILD := $(O)/tests
 TESTBIN := $(TESTS_BUILD)/userns-tests
+BENCHBIN := $(TESTS_BUILD)/userns-bench
 INITRAMFS := $(O)/initramfs.cpio
 RESULTS := $(O)/results
 FRAGMENTS := $(TOP)/kernel-config/base.config \
@@ -48,7 +49,7 @@ FRAGMENTS := $(TOP)/kernel-config/base.config \
 # A skip on our kernel with user namespaces on hides a missing feature.
 STRICT_SKIPS := $(if $(and $(filter ours,$(TREE)),$(filter y,$(USERNS))),1,0)
 
-.PHONY: all help deps fetch tree config kernel tests initramfs run test \
+.PHONY: all help deps fetch tree config kernel tests initramfs run test bench bench-smoke \
 	test-host reference check-patches checkpatch clean distclean FORCE
 
 ##@ Run
@@ -66,11 +67,13 @@ reference: ## Run the suite on the unpatched pinned kernel (same as PATCHES=none
 	$(Q)$(MAKE) run PATCHES=none
 
 ##@ Test
-test: deps ## Host tests, then the suite on our kernel and on the reference
+test: deps ## Host tests; the suite on ours (USER_NS=y, =n) and the reference; bench-smoke
 	$(Q)rm -rf $(RESULTS); rc=0; \
 	$(MAKE) test-host || rc=1; \
 	$(MAKE) run PATCHES=series USERNS=y || rc=1; \
+	$(MAKE) run PATCHES=series USERNS=n || rc=1; \
 	$(MAKE) run PATCHES=none USERNS=y || rc=1; \
+	$(MAKE) bench-smoke || rc=1; \
 	$(TOP)/ci/summarize --final $(RESULTS) || rc=1; \
 	exit $$rc
 
@@ -105,12 +108,21 @@ $(TESTBIN): FORCE | deps
 		-DCMAKE_CXX_COMPILER_LAUNCHER=ccache >$(O)/tests-cmake.log || \
 		{ cat $(O)/tests-cmake.log; exit 1; }
 	$(Q)CCACHE_DIR=$(O)/ccache cmake --build $(TESTS_BUILD) -j$(JOBS) \
-		$(if $(filter 1,$(V)),-v) | { grep -v -e '^\[' -e 'statically linked' -e 'getaddrinfo' || true; }
+		$(if $(filter 1,$(V)),-v) 2>&1 | { grep -v -e '^\[' -e 'statically linked' -e 'getaddrinfo' -e 'MakeConnection' || true; }
 
 initramfs: $(INITRAMFS) ## Pack busybox, the guest init and the tests
 
-$(INITRAMFS): $(TESTBIN) $(TOP)/qemu/init $(TOP)/qemu/mkinitramfs
-	$(Q)$(TOP)/qemu/mkinitramfs $@ $(TESTBIN)
+$(BENCHBIN): $(TESTBIN)
+
+$(INITRAMFS): $(TESTBIN) $(BENCHBIN) $(TOP)/qemu/init $(TOP)/qemu/mkinitramfs
+	$(Q)$(TOP)/qemu/mkinitramfs $@ $(TESTBIN) $(BENCHBIN)
+
+##@ Benchmark
+bench: deps ## fstat matrix: ref/ours x USER_NS=n/y, 1..340 extents (FILES=, PASSES=)
+	$(Q)$(TOP)/ci/bench
+
+bench-smoke: deps ## A tiny fstat benchmark on our kernel (runs in make test)
+	$(Q)$(TOP)/ci/bench --smoke
 
 ##@ Patches
 check-patches: ## Series file vs patches/: missing files, unlisted patches, headers
