@@ -50,7 +50,7 @@ FRAGMENTS := $(TOP)/kernel-config/base.config \
 STRICT_SKIPS := $(if $(and $(filter ours,$(TREE)),$(filter y,$(USERNS))),1,0)
 
 .PHONY: all help deps fetch tree config kernel tests initramfs run test bench bench-smoke \
-	test-host reference check-patches checkpatch clean distclean FORCE
+	test-host reference check-series bisect-series bisect check-patches checkpatch clean distclean FORCE
 
 ##@ Run
 all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
@@ -123,6 +123,20 @@ bench: deps ## fstat matrix: ref/ours x USER_NS=n/y, 1..340 extents (FILES=, PAS
 
 bench-smoke: deps ## A tiny fstat benchmark on our kernel (runs in make test)
 	$(Q)$(TOP)/ci/bench --smoke
+
+##@ Regressions
+check-series: deps ## Every prefix of the series: build (USER_NS=y/n), boot, test; a table
+	$(Q)$(TOP)/ci/check-series
+
+bisect-series: deps ## First patch of the series failing TEST='<gtest filter>'
+	$(Q)TEST="$(TEST)" $(TOP)/ci/bisect-series
+
+bisect: deps ## git bisect KERNEL_SRC=<git tree> GOOD=<rev> BAD=<rev> TEST=<filter>
+	$(Q)test -n "$(KERNEL_SRC)" -a -n "$(GOOD)" -a -n "$(BAD)" -a -n "$(TEST)" || \
+		{ echo "usage: make bisect KERNEL_SRC=<tree> GOOD=<rev> BAD=<rev> TEST=<filter>"; exit 2; }
+	$(Q)cd $(KERNEL_SRC) && git bisect start $(BAD) $(GOOD) && \
+		TEST="$(TEST)" O=$(O) git bisect run $(TOP)/ci/bisect-run; \
+		git bisect log | tail -n 3; git bisect reset >/dev/null
 
 ##@ Patches
 check-patches: ## Series file vs patches/: missing files, unlisted patches, headers
