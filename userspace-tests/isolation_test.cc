@@ -24,15 +24,11 @@ TEST(Isolation, RootInsideCannotWriteUnmappedOwnersFile)
 	ScratchFile f("iso-write", 0, 0, 0644);
 	ASSERT_TRUE(f.ok());
 	std::string path = f.path();
-	UsernsChild child([path] {
-		CHILD_CHECK(BecomeRootInNamespace() == 0);
+	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
 		CHILD_CHECK_ERRNO(open(path.c_str(), O_WRONLY), EACCES);
 		CHILD_CHECK(open(path.c_str(), O_RDONLY) >= 0);  // "other" may read
 		return 0;
-	});
-	ASSERT_EQ(child.setup_error(), 0);
-	MapRange(child, 100000, 10);
-	EXPECT_EQ(child.Finish(), 0);
+	}), 0);
 }
 
 // ... nor chmod it ...
@@ -42,14 +38,10 @@ TEST(Isolation, RootInsideCannotChmodUnmappedOwnersFile)
 	ScratchFile f("iso-chmod", 0, 0, 0644);
 	ASSERT_TRUE(f.ok());
 	std::string path = f.path();
-	UsernsChild child([path] {
-		CHILD_CHECK(BecomeRootInNamespace() == 0);
+	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
 		CHILD_CHECK_ERRNO(chmod(path.c_str(), 0666), EPERM);
 		return 0;
-	});
-	ASSERT_EQ(child.setup_error(), 0);
-	MapRange(child, 100000, 10);
-	EXPECT_EQ(child.Finish(), 0);
+	}), 0);
 	struct stat st;
 	ASSERT_THAT(stat(f.path(), &st), SyscallSucceeds());
 	EXPECT_EQ(st.st_mode & 07777, 0644u);
@@ -62,14 +54,10 @@ TEST(Isolation, RootInsideCannotChownUnmappedOwnersFile)
 	ScratchFile f("iso-chown", 0, 0, 0644);
 	ASSERT_TRUE(f.ok());
 	std::string path = f.path();
-	UsernsChild child([path] {
-		CHILD_CHECK(BecomeRootInNamespace() == 0);
+	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
 		CHILD_CHECK_ERRNO(chown(path.c_str(), 0, 0), EPERM);
 		return 0;
-	});
-	ASSERT_EQ(child.setup_error(), 0);
-	MapRange(child, 100000, 10);
-	EXPECT_EQ(child.Finish(), 0);
+	}), 0);
 }
 
 // Root inside does own what its mapped root owns: write and chmod work.
@@ -79,16 +67,12 @@ TEST(Isolation, RootInsideControlsMappedRootsFile)
 	ScratchFile f("iso-mine", 100000, 100000, 0600);
 	ASSERT_TRUE(f.ok());
 	std::string path = f.path();
-	UsernsChild child([path] {
-		CHILD_CHECK(BecomeRootInNamespace() == 0);
+	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
 		CHILD_CHECK(open(path.c_str(), O_WRONLY) >= 0);
 		CHILD_CHECK(chmod(path.c_str(), 0640) == 0);
 		CHILD_CHECK(chown(path.c_str(), 1, 1) == 0);
 		return 0;
-	});
-	ASSERT_EQ(child.setup_error(), 0);
-	MapRange(child, 100000, 10);
-	EXPECT_EQ(child.Finish(), 0);
+	}), 0);
 	struct stat st;
 	ASSERT_THAT(stat(f.path(), &st), SyscallSucceeds());
 	EXPECT_EQ(st.st_uid, 100001u);
@@ -103,14 +87,10 @@ TEST(Isolation, Cve_2014_4014_ChmodDropsSetgidOfUnmappedGroup)
 	ScratchFile f("iso-setgid", 100000, 5555, 0644);
 	ASSERT_TRUE(f.ok());
 	std::string path = f.path();
-	UsernsChild child([path] {
-		CHILD_CHECK(BecomeRootInNamespace() == 0);
+	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
 		CHILD_CHECK(chmod(path.c_str(), 02755) == 0);
 		return 0;
-	});
-	ASSERT_EQ(child.setup_error(), 0);
-	MapRange(child, 100000, 10);
-	EXPECT_EQ(child.Finish(), 0);
+	}), 0);
 	struct stat st;
 	ASSERT_THAT(stat(f.path(), &st), SyscallSucceeds());
 	EXPECT_EQ(st.st_mode & 07777, 0755u) << "S_ISGID must have been dropped";
@@ -124,14 +104,10 @@ TEST(Isolation, ChmodKeepsSetgidOfMappedGroup)
 	ScratchFile f("iso-setgid-ok", 100000, 100005, 0644);
 	ASSERT_TRUE(f.ok());
 	std::string path = f.path();
-	UsernsChild child([path] {
-		CHILD_CHECK(BecomeRootInNamespace() == 0);
+	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
 		CHILD_CHECK(chmod(path.c_str(), 02755) == 0);
 		return 0;
-	});
-	ASSERT_EQ(child.setup_error(), 0);
-	MapRange(child, 100000, 10);
-	EXPECT_EQ(child.Finish(), 0);
+	}), 0);
 	struct stat st;
 	ASSERT_THAT(stat(f.path(), &st), SyscallSucceeds());
 	EXPECT_EQ(st.st_mode & 07777, 02755u);
@@ -148,14 +124,10 @@ TEST(Isolation, RootInsideCannotSignalOutsideProcess)
 		return 0;
 	});
 	pid_t vpid = victim.pid();
-	UsernsChild child([vpid] {
-		CHILD_CHECK(BecomeRootInNamespace() == 0);
+	EXPECT_EQ(RunInMappedNamespace(100000, 10, [vpid] {
 		CHILD_CHECK_ERRNO(kill(vpid, 0), EPERM);
 		return 0;
-	});
-	ASSERT_EQ(child.setup_error(), 0);
-	MapRange(child, 100000, 10);
-	EXPECT_EQ(child.Finish(), 0);
+	}), 0);
 }
 
 // Signals follow kernel uids: a process in a namespace may signal a
@@ -169,15 +141,12 @@ TEST(Isolation, SameKernelUidSignalsAcrossNamespaces)
 		return 0;
 	});
 	pid_t vpid = victim.pid();
-	UsernsChild child([vpid] {
+	EXPECT_EQ(RunInMappedNamespace(100000, 10, [vpid] {
 		CHILD_CHECK(setresgid(3, 3, 3) == 0);
 		CHILD_CHECK(setresuid(3, 3, 3) == 0);
 		CHILD_CHECK(kill(vpid, 0) == 0);
 		return 0;
-	});
-	ASSERT_EQ(child.setup_error(), 0);
-	MapRange(child, 100000, 10);
-	EXPECT_EQ(child.Finish(), 0);
+	}, false), 0);
 }
 
 // Root outside may signal into any namespace.

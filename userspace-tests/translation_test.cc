@@ -131,15 +131,11 @@ TEST(Translation, ChownToUnmappedIdIsEinval)
 	ScratchFile f("xlate-chown", 100000, 100000, 0644);
 	ASSERT_TRUE(f.ok());
 	std::string path = f.path();
-	UsernsChild child([path] {
-		CHILD_CHECK(BecomeRootInNamespace() == 0);
+	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
 		CHILD_CHECK_ERRNO(chown(path.c_str(), 50, -1), EINVAL);
 		CHILD_CHECK(chown(path.c_str(), 3, -1) == 0);
 		return 0;
-	});
-	ASSERT_EQ(child.setup_error(), 0);
-	MapRange(child, 100000, 10);
-	EXPECT_EQ(child.Finish(), 0);
+	}), 0);
 	struct stat st;
 	ASSERT_THAT(stat(f.path(), &st), SyscallSucceeds());
 	EXPECT_EQ(st.st_uid, 100003u);

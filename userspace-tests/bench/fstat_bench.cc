@@ -27,8 +27,10 @@
 
 namespace {
 
-constexpr unsigned kBase = 100000;	// kernel id of the first extent
-constexpr unsigned kStride = 10;	// ids per extent
+// Extent i maps inside id i*kStride to kernel id kBase+i*kStride, one id
+// each: short lines, so 340 extents fit the one-write limit (< 4096 bytes).
+constexpr unsigned kBase = 1000;
+constexpr unsigned kStride = 2;
 
 struct Options {
 	unsigned files = 100000;
@@ -57,14 +59,13 @@ unsigned OwnerFor(unsigned n)
 	return kBase + (n - 1) * kStride;
 }
 
-// n extents "i*stride kBase+i*stride stride", written in ascending order,
+// n extents "i*kStride kBase+i*kStride 1", written in ascending order,
 // so the owner is both the last written and the last sorted.
 std::string MapText(unsigned n)
 {
 	std::string s;
 	for (unsigned i = 0; i < n; i++) {
-		s += std::to_string(i * kStride) + " " + std::to_string(kBase + i * kStride) + " " +
-		     std::to_string(kStride) + "\n";
+		s += std::to_string(i * kStride) + " " + std::to_string(kBase + i * kStride) + " 1\n";
 	}
 	return s;
 }
@@ -173,8 +174,10 @@ std::vector<unsigned> ParseList(const char *s)
 	std::vector<unsigned> v;
 	for (const char *p = s; *p;) {
 		v.push_back(strtoul(p, const_cast<char **>(&p), 10));
-		if (*p == ',')
+		if (*p == ',' || *p == ':')
 			p++;
+		else if (*p)
+			break;
 	}
 	return v;
 }
@@ -196,7 +199,7 @@ Options ParseArgs(int argc, char **argv)
 			o.dirs.push_back(a + 7);
 		else {
 			fprintf(stderr, "usage: userns-bench [--files=N] [--passes=N] "
-					"[--extents=1,5,...] [--ext4=DIR] [--out=FILE]\n");
+					"[--extents=1,5,...|1:5:...] [--ext4=DIR] [--out=FILE]\n");
 			exit(2);
 		}
 	}

@@ -158,3 +158,17 @@ void MapRange(const UsernsChild &child, unsigned base, unsigned count)
 	ASSERT_THAT(child.WriteMap("uid_map", m), ErrnoIs(0));
 	ASSERT_THAT(child.WriteMap("gid_map", m), ErrnoIs(0));
 }
+
+int RunInMappedNamespace(unsigned base, unsigned count, const std::function<int()> &body,
+			 bool as_root)
+{
+	UsernsChild child([&] {
+		if (as_root && BecomeRootInNamespace() != 0)
+			return 120;
+		return body();
+	});
+	std::string m = "0 " + std::to_string(base) + " " + std::to_string(count) + "\n";
+	if (child.setup_error() || child.WriteMap("uid_map", m) || child.WriteMap("gid_map", m))
+		return -1;
+	return child.Finish();
+}

@@ -86,3 +86,10 @@ int BecomeRootInNamespace();
 // Maps uid and gid 0..count-1 of child's namespace to base.. in the
 // parent (gtest assertions: call from the test body, not from a child).
 void MapRange(const UsernsChild &child, unsigned base, unsigned count);
+
+// Runs body in a forked child inside a new namespace whose uids and gids
+// 0..count-1 map to base.. in the parent, as that namespace's root when
+// as_root. The child's exit status, or -1 when the namespace or its maps
+// could not be set up.
+int RunInMappedNamespace(unsigned base, unsigned count, const std::function<int()> &body,
+			 bool as_root = true);
