@@ -79,7 +79,7 @@ test: deps ## Host tests; the suite on ours (USER_NS=y, =n) and the reference; b
 
 test-host: ## Host-side tests of the harness itself (ctest)
 	$(Q)cmake -S $(TOP)/ci/tests -B $(O)/host-tests >$(O)/host-tests.log
-	$(Q)ctest --test-dir $(O)/host-tests --output-on-failure $(if $(filter 1,$(V)),-V) \
+	$(Q)ctest --test-dir $(O)/host-tests --output-on-failure -j$(JOBS) $(if $(filter 1,$(V)),-V) \
 		--output-junit $(O)/host-tests/junit.xml
 
 ##@ Build stages
