@@ -12,6 +12,7 @@
 
 #include "child.h"
 #include "errno_matchers.h"
+#include "fd.h"
 #include "scratch_file.h"
 #include "userns.h"
 
@@ -162,6 +163,58 @@ TEST(Isolation, RootOutsideSignalsIntoNamespace)
 	child.Go();
 	EXPECT_THAT(kill(child.pid(), SIGTERM), SyscallSucceeds());
 	EXPECT_EQ(child.Finish(), 128 + SIGTERM);
+}
+
+// F_SETOWN from inside a namespace: SIGIO reaches the owner only if the
+// kernel uids of whoever set the owner match the target's (sigio_perm).
+// Returns the target's status: 0 when SIGIO arrived, 1 when it did not.
+int SigioDelivered(unsigned ns_base, uid_t target_uid)
+{
+	int p[2];
+	if (pipe(p) != 0)
+		return -1;
+	FileDescriptor rd(p[0]), wr(p[1]);
+	Channel ready;
+	ScopedChild target([&] {
+		sigset_t set;
+		sigemptyset(&set);
+		sigaddset(&set, SIGIO);
+		sigprocmask(SIG_BLOCK, &set, nullptr);
+		if (BecomeUser(target_uid, target_uid) != 0)
+			return 2;
+		ready.Send(1);
+		struct timespec ts = {2, 0};
+		return sigtimedwait(&set, nullptr, &ts) == SIGIO ? 0 : 1;
+	});
+	if (ready.Receive() != 1)
+		return -1;
+	pid_t tpid = target.pid();
+	int fd = rd.get(), wfd = wr.get();
+	int rc = RunInMappedNamespace(ns_base, 10, [=] {
+		CHILD_CHECK(fcntl(fd, F_SETOWN, tpid) == 0);
+		CHILD_CHECK(fcntl(fd, F_SETFL, O_ASYNC | O_NONBLOCK) == 0);
+		CHILD_CHECK(write(wfd, "x", 1) == 1);
+		return 0;
+	});
+	if (rc != 0)
+		return -1;
+	return target.Wait();
+}
+
+// Root inside a namespace mapped to 100000 cannot send SIGIO to a process
+// of kernel uid 1000.
+TEST(Isolation, SigioAcrossNamespacesNeedsMatchingKernelUid)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(SigioDelivered(100000, kTestUid), 1);
+}
+
+// The positive control: root inside a namespace mapped to kernel uid 1000
+// does reach a process of kernel uid 1000.
+TEST(Isolation, SigioReachesSameKernelUidAcrossNamespaces)
+{
+	SKIP_UNLESS_USERNS();
+	EXPECT_EQ(SigioDelivered(kTestUid, kTestUid), 0);
 }
 
 }  // namespace
