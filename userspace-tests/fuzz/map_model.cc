@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "map_model.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+
+namespace {
+
+constexpr size_t kPageSize = 4096;
+constexpr size_t kMaxExtents = 340;
+
+// The kernel's isspace(): the C locale's six, plus Latin-1 NBSP (0xa0).
+bool IsBlank(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
+}
+
+bool IsDigit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+// Skips blanks, then reads at least one digit; the value wraps mod 2^32.
+bool ReadNumber(std::string_view line, size_t &pos, uint32_t &out)
+{
+	while (pos < line.size() && IsBlank(line[pos]))
+		pos++;
+	if (pos == line.size() || !IsDigit(line[pos]))
+		return false;
+	uint32_t v = 0;
+	while (pos < line.size() && IsDigit(line[pos]))
+		v = v * 10 + (line[pos++] - '0');
+	out = v;
+	return true;
+}
+
+bool BlankAt(std::string_view line, size_t pos)
+{
+	return pos < line.size() && IsBlank(line[pos]);
+}
+
+bool ParseLine(std::string_view line, ModelExtent &e)
+{
+	size_t pos = 0;
+	if (!ReadNumber(line, pos, e.first) || !BlankAt(line, pos))
+		return false;
+	if (!ReadNumber(line, pos, e.lower) || !BlankAt(line, pos))
+		return false;
+	if (!ReadNumber(line, pos, e.count))
+		return false;
+	while (pos < line.size() && IsBlank(line[pos]))
+		pos++;
+	if (pos != line.size())
+		return false;
+	if (e.first == UINT32_MAX || e.lower == UINT32_MAX)
+		return false;
+	// Count 0, or a range running past UINT32_MAX.
+	if (uint64_t(e.first) + e.count > UINT32_MAX || uint64_t(e.lower) + e.count > UINT32_MAX ||
+	    e.count == 0)
+		return false;
+	return true;
+}
+
+bool Meet(uint32_t a, uint32_t alen, uint32_t b, uint32_t blen)
+{
+	return uint64_t(a) < uint64_t(b) + blen && uint64_t(b) < uint64_t(a) + alen;
+}
+
+}  // namespace
+
+ModelResult PredictRootWrite(std::string_view bytes)
+{
+	ModelResult r;
+	if (bytes.size() >= kPageSize) {
+		r.err = EINVAL;
+		return r;
+	}
+	std::string_view text = bytes.substr(0, bytes.find('\0'));
+	std::vector<std::string_view> lines;
+	for (size_t start = 0;;) {
+		size_t nl = text.find('\n', start);
+		if (nl == std::string_view::npos) {
+			lines.push_back(text.substr(start));
+			break;
+		}
+		lines.push_back(text.substr(start, nl - start));
+		start = nl + 1;
+		if (start == text.size())
+			break;  // one final newline
+	}
+	for (std::string_view line : lines) {
+		ModelExtent e;
+		if (r.extents.size() == kMaxExtents || !ParseLine(line, e)) {
+			r.err = EINVAL;
+			break;
+		}
+		for (const ModelExtent &o : r.extents) {
+			if (Meet(o.first, o.count, e.first, e.count) ||
+			    Meet(o.lower, o.count, e.lower, e.count)) {
+				r.err = EINVAL;
+				break;
+			}
+		}
+		if (r.err)
+			break;
+		r.extents.push_back(e);
+	}
+	if (r.err)
+		r.extents.clear();
+	// The parent is the initial namespace: every valid range fits its map.
+	return r;
+}
+
+std::string ModelResult::Readback() const
+{
+	std::vector<ModelExtent> shown = extents;
+	if (shown.size() > 5) {
+		std::sort(shown.begin(), shown.end(),
+			  [](const ModelExtent &a, const ModelExtent &b) { return a.first < b.first; });
+	}
+	std::string out;
+	char buf[48];
+	for (const ModelExtent &e : shown) {
+		snprintf(buf, sizeof(buf), "%10u %10u %10u\n", e.first, e.lower, e.count);
+		out += buf;
+	}
+	return out;
+}
