@@ -25,6 +25,8 @@ RUN_TIMEOUT ?= 900
 export O V JOBS
 $(shell mkdir -p $(O))
 
+comma := ,
+
 ifeq ($(V),1)
 Q :=
 else
@@ -40,6 +42,9 @@ BZIMAGE := $(KBUILD)/arch/x86/boot/bzImage
 TESTS_BUILD := $(O)/tests
 TESTBIN := $(TESTS_BUILD)/userns-tests
 BENCHBIN := $(TESTS_BUILD)/userns-bench
+FUZZBIN := $(TESTS_BUILD)/userns-fuzz
+FUZZ_WRITES ?= 100000
+FUZZ_SEED ?=
 INITRAMFS := $(O)/initramfs.cpio
 RESULTS := $(O)/results
 FRAGMENTS := $(TOP)/kernel-config/base.config \
@@ -50,7 +55,7 @@ FRAGMENTS := $(TOP)/kernel-config/base.config \
 STRICT_SKIPS := $(if $(and $(filter ours,$(TREE)),$(filter y,$(USERNS))),1,0)
 
 .PHONY: all help deps fetch tree config kernel tests initramfs run test bench bench-smoke \
-	test-host reference check-series bisect-series bisect check-patches checkpatch clean distclean FORCE
+	test-host reference check-series bisect-series bisect fuzz fuzz-smoke check-patches checkpatch clean distclean FORCE
 
 ##@ Run
 all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
@@ -74,6 +79,7 @@ test: deps ## Host tests; the suite on ours (USER_NS=y, =n) and the reference; b
 	$(MAKE) run PATCHES=series USERNS=n SUMMARY=0 || rc=1; \
 	$(MAKE) run PATCHES=none USERNS=y SUMMARY=0 || rc=1; \
 	$(MAKE) bench-smoke || rc=1; \
+	$(MAKE) fuzz-smoke || rc=1; \
 	$(TOP)/ci/summarize --final $(RESULTS) || rc=1; \
 	exit $$rc
 
@@ -112,10 +118,10 @@ $(TESTBIN): FORCE | deps
 
 initramfs: $(INITRAMFS) ## Pack busybox, the guest init and the tests
 
-$(BENCHBIN): $(TESTBIN)
+$(BENCHBIN) $(FUZZBIN): $(TESTBIN)
 
-$(INITRAMFS): $(TESTBIN) $(BENCHBIN) $(TOP)/qemu/init $(TOP)/qemu/mkinitramfs
-	$(Q)$(TOP)/qemu/mkinitramfs $@ $(TESTBIN) $(BENCHBIN)
+$(INITRAMFS): $(TESTBIN) $(BENCHBIN) $(FUZZBIN) $(TOP)/qemu/init $(TOP)/qemu/mkinitramfs
+	$(Q)$(TOP)/qemu/mkinitramfs $@ $(TESTBIN) $(BENCHBIN) $(FUZZBIN)
 
 ##@ Benchmark
 bench: deps ## fstat matrix: ref/ours x USER_NS=n/y, 1..340 extents (FILES=, PASSES=)
@@ -123,6 +129,16 @@ bench: deps ## fstat matrix: ref/ours x USER_NS=n/y, 1..340 extents (FILES=, PAS
 
 bench-smoke: deps ## A tiny fstat benchmark on our kernel (runs in make test)
 	$(Q)$(TOP)/ci/bench --smoke
+
+##@ Robustness
+fuzz: $(BZIMAGE) $(INITRAMFS) ## Differential map-write fuzzing in the guest (FUZZ_WRITES=, FUZZ_SEED=)
+	$(Q)$(TOP)/qemu/run --mode fuzz --label fuzz-$(VARIANT) \
+		--kernel $(BZIMAGE) --initrd $(INITRAMFS) --out $(O)/fuzz/$(VARIANT) \
+		--accel $(ACCEL) --timeout $(RUN_TIMEOUT) \
+		--append "harness.args=--writes=$(FUZZ_WRITES)$(if $(FUZZ_SEED),$(comma)--seed=$(FUZZ_SEED))"
+
+fuzz-smoke: ## 5000 fuzzed writes (part of make test)
+	$(Q)$(MAKE) fuzz FUZZ_WRITES=5000
 
 ##@ Regressions
 check-series: deps ## Every prefix of the series: build (USER_NS=y/n), boot, test; a table
