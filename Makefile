@@ -34,8 +34,9 @@ Q := @
 endif
 
 TOP := $(CURDIR)
+DEBUG ?= 0
 TREE := $(if $(filter none,$(PATCHES)),ref,ours)
-VARIANT := $(TREE)-userns-$(USERNS)
+VARIANT := $(TREE)-userns-$(USERNS)$(if $(filter 1,$(DEBUG)),-debug)
 SRC := $(O)/src/$(TREE)
 KBUILD := $(O)/kbuild/$(VARIANT)
 BZIMAGE := $(KBUILD)/arch/x86/boot/bzImage
@@ -50,12 +51,12 @@ RESULTS := $(O)/results
 FRAGMENTS := $(TOP)/kernel-config/base.config \
 	$(if $(filter y,$(USERNS)),$(TOP)/kernel-config/userns-on.config \
 		$(TOP)/kernel-config/kunit.config,$(TOP)/kernel-config/userns-off.config) \
-	$(EXTRA_FRAGMENTS)
+	$(if $(filter 1,$(DEBUG)),$(TOP)/kernel-config/debug.config) $(EXTRA_FRAGMENTS)
 # A skip on our kernel with user namespaces on hides a missing feature.
 STRICT_SKIPS := $(if $(and $(filter ours,$(TREE)),$(filter y,$(USERNS))),1,0)
 
 .PHONY: all help deps fetch tree config kernel tests initramfs run test bench bench-smoke \
-	test-host reference check-series bisect-series bisect fuzz fuzz-smoke check-patches checkpatch clean distclean FORCE
+	test-host reference check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
 
 ##@ Run
 all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
@@ -139,6 +140,12 @@ fuzz: $(BZIMAGE) $(INITRAMFS) ## Differential map-write fuzzing in the guest (FU
 
 fuzz-smoke: ## 5000 fuzzed writes (part of make test)
 	$(Q)$(MAKE) fuzz FUZZ_WRITES=5000
+
+test-debug: deps ## The suite and 5000 fuzzed writes on the debug kernel (KASAN, lockdep, ...)
+	$(Q)rc=0; \
+	$(MAKE) run DEBUG=1 BOOT_TIMEOUT=300 RUN_TIMEOUT=3600 || rc=1; \
+	$(MAKE) fuzz DEBUG=1 FUZZ_WRITES=$${FUZZ_WRITES:-5000} RUN_TIMEOUT=3600 || rc=1; \
+	exit $$rc
 
 ##@ Regressions
 check-series: deps ## Every prefix of the series: build (USER_NS=y/n), boot, test; a table
