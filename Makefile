@@ -56,7 +56,7 @@ FRAGMENTS := $(TOP)/kernel-config/base.config \
 STRICT_SKIPS := $(if $(and $(filter ours,$(TREE)),$(filter y,$(USERNS))),1,0)
 
 .PHONY: all help deps fetch tree config kernel tests initramfs run test bench bench-smoke \
-	test-host reference check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
+	test-host test-slow reference check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
 
 ##@ Run
 all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
@@ -88,6 +88,9 @@ test-host: ## Host-side tests of the harness itself (ctest)
 	$(Q)cmake -S $(TOP)/ci/tests -B $(O)/host-tests >$(O)/host-tests.log
 	$(Q)ctest --test-dir $(O)/host-tests --output-on-failure -j$(JOBS) $(if $(filter 1,$(V)),-V) \
 		--output-junit $(O)/host-tests/junit.xml
+
+test-slow: ## Slow host tests: bisect-series finds a broken patch (minutes)
+	$(Q)for t in $(TOP)/ci/tests/slow/*; do echo "  SLOW     $$(basename $$t)"; $$t || exit 1; done
 
 ##@ Build stages
 deps: ## Install the Debian packages the harness needs (as root)
