@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -136,6 +137,74 @@ TEST(Concurrency, ReadersSeeNoMapOrWholeMap)
 		EXPECT_GT(full.load() + empty.load(), 0);
 		EXPECT_EQ(child.Finish(), 0);
 	}
+}
+
+// A map file stays usable after its task (and so the namespace's last
+// task) is gone: the open file holds the namespace. Reading gives the
+// empty map, writing installs the map, nothing crashes.
+TEST(Concurrency, MapFdOutlivesItsTask)
+{
+	SKIP_UNLESS_USERNS();
+	FileDescriptor rd, wr;
+	{
+		UsernsChild child([] { return 0; });
+		ASSERT_EQ(child.setup_error(), 0);
+		rd = FileDescriptor(open(ProcPath(child.pid(), "uid_map").c_str(), O_RDONLY));
+		wr = FileDescriptor(open(ProcPath(child.pid(), "uid_map").c_str(), O_WRONLY));
+		ASSERT_TRUE(rd.valid() && wr.valid());
+		EXPECT_EQ(child.Finish(), 0);
+	}
+	char buf[128];
+	EXPECT_THAT(read(rd.get(), buf, sizeof(buf)), SyscallSucceeds());
+	EXPECT_THAT(WriteAll(wr.get(), "0 0 1\n"), ErrnoIs(0));
+	ASSERT_THAT(lseek(rd.get(), 0, SEEK_SET), SyscallSucceeds());
+	ssize_t n = read(rd.get(), buf, sizeof(buf) - 1);
+	ASSERT_GT(n, 0);
+	buf[n] = '\0';
+	EXPECT_STREQ(buf, "         0          0          1\n");
+}
+
+// Readers and a writer racing the namespace's teardown: every open either
+// fails because the task is gone (ENOENT, ESRCH) or gives a file whose
+// reads and write succeed. (A kernel splat would also fail the run.)
+TEST(Concurrency, MapAccessRacingTeardownIsClean)
+{
+	SKIP_UNLESS_USERNS();
+	auto gone = [](int e) { return e == ENOENT || e == ESRCH; };
+	std::atomic<int> unexpected{0}, opened{0};
+	for (int round = 0; round < 20; round++) {
+		auto child = std::make_unique<UsernsChild>([] { return 0; });
+		ASSERT_EQ(child->setup_error(), 0);
+		std::string path = ProcPath(child->pid(), "gid_map");
+		std::atomic<bool> stop{false};
+		std::thread reader([&] {
+			while (!stop.load()) {
+				FileDescriptor fd(open(path.c_str(), O_RDONLY));
+				char buf[64];
+				if (!fd.valid()) {
+					unexpected += !gone(errno);
+					continue;
+				}
+				opened++;
+				unexpected += read(fd.get(), buf, sizeof(buf)) < 0;
+			}
+		});
+		std::thread writer([&] {
+			FileDescriptor fd(open(path.c_str(), O_WRONLY));
+			if (!fd.valid()) {
+				unexpected += !gone(errno);
+				return;
+			}
+			unexpected += WriteAll(fd.get(), "0 0 10\n") != 0;
+		});
+		child->Finish();
+		child.reset();
+		writer.join();
+		stop = true;
+		reader.join();
+	}
+	EXPECT_EQ(unexpected.load(), 0);
+	EXPECT_GT(opened.load(), 0);
 }
 
 }  // namespace
