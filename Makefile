@@ -40,13 +40,13 @@ VARIANT := $(TREE)-userns-$(USERNS)$(if $(filter 1,$(DEBUG)),-debug)
 SRC := $(O)/src/$(TREE)
 KBUILD := $(O)/kbuild/$(VARIANT)
 BZIMAGE := $(KBUILD)/arch/x86/boot/bzImage
-TESTS_BUILD := $(O)/tests
+TESTS_BUILD ?= $(O)/tests
 TESTBIN := $(TESTS_BUILD)/userns-tests
 BENCHBIN := $(TESTS_BUILD)/userns-bench
 FUZZBIN := $(TESTS_BUILD)/userns-fuzz
 FUZZ_WRITES ?= 100000
 FUZZ_SEED ?=
-INITRAMFS := $(O)/initramfs.cpio
+INITRAMFS ?= $(O)/initramfs.cpio
 RESULTS := $(O)/results
 FRAGMENTS := $(TOP)/kernel-config/base.config \
 	$(if $(filter y,$(USERNS)),$(TOP)/kernel-config/userns-on.config \
