@@ -119,11 +119,14 @@ TEST(Isolation, ChmodKeepsSetgidOfMappedGroup)
 TEST(Isolation, RootInsideCannotSignalOutsideProcess)
 {
 	SKIP_UNLESS_USERNS();
-	ScopedChild victim([] {
-		BecomeUser(kTestUid, kTestGid);
+	Channel ready;
+	ScopedChild victim([&] {
+		if (BecomeUser(kTestUid, kTestGid) == 0)
+			ready.Send(1);
 		pause();
 		return 0;
 	});
+	ASSERT_EQ(ready.Receive(), 1);
 	pid_t vpid = victim.pid();
 	EXPECT_EQ(RunInMappedNamespace(100000, 10, [vpid] {
 		CHILD_CHECK_ERRNO(kill(vpid, 0), EPERM);
@@ -136,11 +139,14 @@ TEST(Isolation, RootInsideCannotSignalOutsideProcess)
 TEST(Isolation, SameKernelUidSignalsAcrossNamespaces)
 {
 	SKIP_UNLESS_USERNS();
-	ScopedChild victim([] {
-		BecomeUser(100003, 100003);
+	Channel ready;
+	ScopedChild victim([&] {
+		if (BecomeUser(100003, 100003) == 0)
+			ready.Send(1);
 		pause();
 		return 0;
 	});
+	ASSERT_EQ(ready.Receive(), 1);  // the victim has its ids before we signal
 	pid_t vpid = victim.pid();
 	EXPECT_EQ(RunInMappedNamespace(100000, 10, [vpid] {
 		CHILD_CHECK(setresgid(3, 3, 3) == 0);
