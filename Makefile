@@ -73,7 +73,7 @@ reference: ## Run the suite on the unpatched pinned kernel (same as PATCHES=none
 	$(Q)$(MAKE) run PATCHES=none
 
 ##@ Test
-test: deps ## Host tests; the suite on ours (USER_NS=y, =n) and the reference; bench-smoke
+test: deps ## Host tests; suite on ours (USER_NS=y, =n) and reference; bench-smoke, fuzz-smoke
 	$(Q)rm -rf $(RESULTS); rc=0; \
 	$(MAKE) test-host || rc=1; \
 	$(MAKE) run PATCHES=series USERNS=y SUMMARY=0 || rc=1; \
@@ -89,7 +89,7 @@ test-host: ## Host-side tests of the harness itself (ctest)
 	$(Q)ctest --test-dir $(O)/host-tests --output-on-failure -j$(JOBS) $(if $(filter 1,$(V)),-V) \
 		--output-junit $(O)/host-tests/junit.xml
 
-test-slow: ## Slow host tests: bisect-series finds a broken patch (minutes)
+test-slow: ## Slow host tests: bisect-series and bisect-run find a broken change (~15 min)
 	$(Q)for t in $(TOP)/ci/tests/slow/*; do echo "  SLOW     $$(basename $$t)"; $$t || exit 1; done
 
 ##@ Build stages
@@ -120,7 +120,7 @@ $(TESTBIN): FORCE | deps
 	$(Q)CCACHE_DIR=$(O)/ccache cmake --build $(TESTS_BUILD) -j$(JOBS) \
 		$(if $(filter 1,$(V)),-v) 2>&1 | { grep -v -e '^\[' -e 'statically linked' -e 'getaddrinfo' -e 'MakeConnection' || true; }
 
-initramfs: $(INITRAMFS) ## Pack busybox, the guest init and the tests
+initramfs: $(INITRAMFS) ## Pack busybox, the guest init, the suite, bench and fuzzer
 
 $(BENCHBIN) $(FUZZBIN): $(TESTBIN)
 
