@@ -67,7 +67,7 @@ run: $(BZIMAGE) $(INITRAMFS) ## Boot the kernel and run the suite (FILTER=<gtest
 		--accel $(ACCEL) --boot-timeout $(BOOT_TIMEOUT) --timeout $(RUN_TIMEOUT) \
 		--expect-release "$$(cat $(KBUILD)/include/config/kernel.release)" \
 		$(if $(FILTER),--append harness.filter=$(FILTER)) || rc=$$?; \
-	$(if $(filter 0,$(SUMMARY)),,$(TOP)/ci/summarize $(RESULTS);) exit $${rc:-0}
+	$(if $(filter 0,$(SUMMARY)),,$(TOP)/ci/summarize --only $(VARIANT) $(RESULTS);) exit $${rc:-0}
 
 reference: ## Run the suite on the unpatched pinned kernel (same as PATCHES=none)
 	$(Q)$(MAKE) run PATCHES=none
