@@ -75,6 +75,7 @@ reference: ## Run the suite on the unpatched pinned kernel (same as PATCHES=none
 ##@ Test
 test: deps ## Host tests; suite on ours (USER_NS=y, =n) and reference; bench-smoke, fuzz-smoke
 	$(Q)rm -rf $(RESULTS); rc=0; \
+	$(MAKE) check-patches || rc=1; \
 	$(MAKE) test-host || rc=1; \
 	$(MAKE) run PATCHES=series USERNS=y SUMMARY=0 || rc=1; \
 	$(MAKE) run PATCHES=series USERNS=n SUMMARY=0 || rc=1; \
