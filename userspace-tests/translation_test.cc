@@ -73,16 +73,13 @@ TEST(Translation, StatShowsMappedOwnerInsideIds)
 	ScratchFile f("xlate-owner", 100005, 100007, 0644);
 	ASSERT_TRUE(f.ok());
 	std::string path = f.path();
-	UsernsChild child([path] {
+	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
 		struct stat st;
 		CHILD_CHECK(stat(path.c_str(), &st) == 0);
 		CHILD_CHECK(st.st_uid == 5);
 		CHILD_CHECK(st.st_gid == 7);
 		return 0;
-	});
-	ASSERT_EQ(child.setup_error(), 0);
-	MapRange(child, 100000, 10);
-	EXPECT_EQ(child.Finish(), 0);
+	}, false), 0);
 }
 
 // The overflowuid and overflowgid sysctls decide what unmapped ids read as.
@@ -112,16 +109,13 @@ TEST(Translation, OverflowSysctlsAreHonoured)
 TEST(Translation, SetuidToUnmappedIdIsEinval)
 {
 	SKIP_UNLESS_USERNS();
-	UsernsChild child([] {
+	EXPECT_EQ(RunInMappedNamespace(0, 10, [] {
 		CHILD_CHECK_ERRNO(setuid(20), EINVAL);
 		CHILD_CHECK_ERRNO(setgid(20), EINVAL);
 		CHILD_CHECK(setuid(9) == 0);
 		CHILD_CHECK(getuid() == 9);
 		return 0;
-	});
-	ASSERT_EQ(child.setup_error(), 0);
-	MapRange(child, 0, 10);
-	EXPECT_EQ(child.Finish(), 0);
+	}, false), 0);
 }
 
 // chown() to an id the namespace does not map is EINVAL.
@@ -148,17 +142,14 @@ TEST(Translation, FileCreatedInsideOwnedByMappedKernelIds)
 	SKIP_UNLESS_USERNS();
 	const char *path = "/tmp/xlate-created";
 	unlink(path);
-	UsernsChild child([path] {
+	EXPECT_EQ(RunInMappedNamespace(200000, 10, [path] {
 		CHILD_CHECK(setresgid(4, 4, 4) == 0);
 		CHILD_CHECK(setresuid(3, 3, 3) == 0);
 		int fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0600);
 		CHILD_CHECK(fd >= 0);
 		close(fd);
 		return 0;
-	});
-	ASSERT_EQ(child.setup_error(), 0);
-	MapRange(child, 200000, 10);
-	EXPECT_EQ(child.Finish(), 0);
+	}, false), 0);
 	struct stat st;
 	ASSERT_THAT(stat(path, &st), SyscallSucceeds());
 	EXPECT_EQ(st.st_uid, 200003u);
@@ -174,7 +165,8 @@ TEST(Translation, FileCreatedWithUnmappedIdsKeepsKernelOwner)
 	SKIP_UNLESS_USERNS();
 	const char *path = "/tmp/xlate-unmapped-create";
 	unlink(path);
-	UsernsChild child([path] {
+	// The child's kernel ids are 0; map something else.
+	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
 		int fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0600);
 		CHILD_CHECK(fd >= 0);
 		close(fd);
@@ -182,11 +174,7 @@ TEST(Translation, FileCreatedWithUnmappedIdsKeepsKernelOwner)
 		CHILD_CHECK(stat(path, &st) == 0);
 		CHILD_CHECK(st.st_uid == kOverflowUid && st.st_gid == kOverflowGid);
 		return 0;
-	});
-	ASSERT_EQ(child.setup_error(), 0);
-	// The child's kernel ids are 0; map something else.
-	MapRange(child, 100000, 10);
-	EXPECT_EQ(child.Finish(), 0);
+	}, false), 0);
 	struct stat st;
 	ASSERT_THAT(stat(path, &st), SyscallSucceeds());
 	EXPECT_EQ(st.st_uid, 0u);

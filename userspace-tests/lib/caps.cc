@@ -65,47 +65,48 @@ std::pair<FileDescriptor, FileDescriptor> SocketPair()
 	return {FileDescriptor(sv[0]), FileDescriptor(sv[1])};
 }
 
-int SendFd(int sock, int fd)
-{
+namespace {
+
+// A one-byte message with room for one fd in its control data.
+struct FdMessage {
 	char byte = 'F';
 	struct iovec iov = {&byte, 1};
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
+	alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
 	struct msghdr msg = {};
 
-	memset(&u, 0, sizeof(u));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = u.buf;
-	msg.msg_controllen = sizeof(u.buf);
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+	FdMessage()
+	{
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = control;
+		msg.msg_controllen = sizeof(control);
+	}
+	FdMessage(const FdMessage &) = delete;
+	FdMessage &operator=(const FdMessage &) = delete;
+};
+
+}  // namespace
+
+int SendFd(int sock, int fd)
+{
+	FdMessage m;
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&m.msg);
+
 	cmsg->cmsg_level = SOL_SOCKET;
 	cmsg->cmsg_type = SCM_RIGHTS;
 	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : errno;
+	return sendmsg(sock, &m.msg, 0) == 1 ? 0 : errno;
 }
 
 int ReceiveFd(int sock)
 {
-	char byte;
-	struct iovec iov = {&byte, 1};
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr msg = {};
+	FdMessage m;
 	int fd = -1;
 
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = u.buf;
-	msg.msg_controllen = sizeof(u.buf);
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
+	if (recvmsg(sock, &m.msg, MSG_CMSG_CLOEXEC) != 1)
 		return -1;
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&m.msg);
 	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
 		return -1;
 	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
