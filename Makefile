@@ -46,6 +46,7 @@ BENCHBIN := $(TESTS_BUILD)/userns-bench
 FUZZBIN := $(TESTS_BUILD)/userns-fuzz
 FUZZ_WRITES ?= 100000
 FUZZ_SEED ?=
+FUZZ_JOBS ?=
 INITRAMFS ?= $(O)/initramfs.cpio
 RESULTS := $(O)/results
 FRAGMENTS := $(TOP)/kernel-config/base.config \
@@ -56,7 +57,7 @@ FRAGMENTS := $(TOP)/kernel-config/base.config \
 STRICT_SKIPS := $(if $(and $(filter ours,$(TREE)),$(filter y,$(USERNS))),1,0)
 
 .PHONY: all help deps fetch tree config kernel tests initramfs run test bench bench-smoke \
-	test-host test-slow reference check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
+	test-host test-slow reference profile-fstat check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
 
 ##@ Run
 all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
@@ -129,18 +130,21 @@ $(INITRAMFS): $(TESTBIN) $(BENCHBIN) $(FUZZBIN) $(TOP)/qemu/init $(TOP)/qemu/mki
 	$(Q)$(TOP)/qemu/mkinitramfs $@ $(TESTBIN) $(BENCHBIN) $(FUZZBIN)
 
 ##@ Benchmark
-bench: deps ## fstat matrix: ref/ours x USER_NS=n/y, 1..340 extents (FILES=, PASSES=)
+bench: deps ## fstat matrix: ref/ours x USER_NS=n/y, 1..340 extents (FILES=, PASSES=, MAPS=uid)
 	$(Q)$(TOP)/ci/bench
 
 bench-smoke: deps ## A tiny fstat benchmark on our kernel (runs in make test)
 	$(Q)$(TOP)/ci/bench --smoke
 
+profile-fstat: $(BZIMAGE) $(INITRAMFS) ## Instructions per kernel function in one fstat() (EXTENTS=0|N)
+	$(Q)$(TOP)/ci/profile-fstat $(KBUILD) $(or $(EXTENTS),0)
+
 ##@ Robustness
-fuzz: $(BZIMAGE) $(INITRAMFS) ## Differential map-write fuzzing in the guest (FUZZ_WRITES=, FUZZ_SEED=)
+fuzz: $(BZIMAGE) $(INITRAMFS) ## Differential map-write fuzzing in the guest (FUZZ_WRITES=, FUZZ_SEED=, FUZZ_JOBS=)
 	$(Q)$(TOP)/qemu/run --mode fuzz --label fuzz-$(VARIANT) \
 		--kernel $(BZIMAGE) --initrd $(INITRAMFS) --out $(O)/fuzz/$(VARIANT) \
 		--accel $(ACCEL) --timeout $(RUN_TIMEOUT) \
-		--append "harness.args=--writes=$(FUZZ_WRITES)$(if $(FUZZ_SEED),$(comma)--seed=$(FUZZ_SEED))"
+		--append "harness.args=--writes=$(FUZZ_WRITES)$(if $(FUZZ_SEED),$(comma)--seed=$(FUZZ_SEED))$(if $(FUZZ_JOBS),$(comma)--jobs=$(FUZZ_JOBS))"
 
 fuzz-smoke: ## 5000 fuzzed writes (part of make test)
 	$(Q)$(MAKE) fuzz FUZZ_WRITES=5000

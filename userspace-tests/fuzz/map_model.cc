@@ -67,9 +67,8 @@ bool Meet(uint32_t a, uint32_t alen, uint32_t b, uint32_t blen)
 	return uint64_t(a) < uint64_t(b) + blen && uint64_t(b) < uint64_t(a) + alen;
 }
 
-}  // namespace
-
-ModelResult PredictRootWrite(std::string_view bytes)
+// The text rules, which every writer meets first: EINVAL or the extents.
+ModelResult Parse(std::string_view bytes)
 {
 	ModelResult r;
 	if (bytes.size() >= kPageSize) {
@@ -108,6 +107,32 @@ ModelResult PredictRootWrite(std::string_view bytes)
 	}
 	if (r.err)
 		r.extents.clear();
+	return r;
+}
+
+// Without CAP_SETUID/CAP_SETGID in the parent, a map may only map the
+// writer's own id, one extent of one id; its own gid only once setgroups()
+// is denied. projid_map needs no privilege.
+bool UnprivilegedMayWrite(const ModelResult &r, MapKind map, Writer writer)
+{
+	if (map == MapKind::kProjid)
+		return true;
+	if (r.extents.size() != 1 || r.extents[0].count != 1 || r.extents[0].lower != kOwnerId)
+		return false;
+	return map == MapKind::kUid || writer == Writer::kOwnerSetgroupsDenied;
+}
+
+}  // namespace
+
+ModelResult PredictWrite(std::string_view bytes, MapKind map, Writer writer)
+{
+	ModelResult r = Parse(bytes);
+	if (r.err)
+		return r;
+	if (writer != Writer::kRoot && !UnprivilegedMayWrite(r, map, writer)) {
+		r.err = EPERM;
+		r.extents.clear();
+	}
 	// The parent is the initial namespace: every valid range fits its map.
 	return r;
 }

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-// A model of the uid_map/gid_map/projid_map write contract for a writer
-// that is root in the parent namespace (so privilege never decides): for
-// any bytes, the errno the write must fail with, or the map it installs
-// and how the map then reads back. Written from the contract, not from
-// the kernel's code.
+// A model of the uid_map/gid_map/projid_map write contract: for any bytes
+// and any of the writers below, the errno the write must fail with, or the
+// map it installs and how the map then reads back. Written from the
+// contract, not from the kernel's code.
 #pragma once
 
 #include <cstdint>
@@ -22,4 +21,16 @@ struct ModelResult {
 	std::string Readback() const;
 };
 
-ModelResult PredictRootWrite(std::string_view bytes);
+enum class MapKind { kUid, kGid, kProjid };
+
+// Who writes the map of a fresh child of the initial namespace.
+enum class Writer {
+	kRoot,                  // root in the parent: privilege never decides
+	kOwner,                 // the namespace's creator, kOwnerId, no capabilities
+	kOwnerSetgroupsDenied,  // the same, after writing "deny" to setgroups
+};
+
+// The unprivileged writer's uid and gid in the initial namespace.
+constexpr uint32_t kOwnerId = 1000;
+
+ModelResult PredictWrite(std::string_view bytes, MapKind map, Writer writer);

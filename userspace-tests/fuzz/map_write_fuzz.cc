@@ -1,46 +1,90 @@
 // SPDX-License-Identifier: GPL-2.0
 // Differential fuzzer of map writes, run in the guest as root: generates
 // structured uid_map/gid_map/projid_map writes, writes each to a fresh
-// namespace's map, and compares the errno and the map read back with the
-// model (map_model.h). A disagreement is shrunk to a small reproducer,
-// printed with the seed, and fails the run.
+// namespace's map as one of the model's writers (root in the parent, or
+// the unprivileged owner with or without setgroups denied), and compares
+// the errno and the map read back with the model (map_model.h). A
+// disagreement is shrunk to a small reproducer, printed with the seed, and
+// fails the run.
 //
-//   userns-fuzz [--writes=N] [--seed=S] [--out=FILE]
+//   userns-fuzz [--writes=N] [--seed=S] [--jobs=J] [--out=FILE]
+//
+// J worker processes (default: one per CPU) share the writes; worker i
+// uses seed S+i and prints it, so "--seed=S+i --jobs=1" replays it.
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "child.h"
 #include "errno_matchers.h"
 #include "map_model.h"
 #include "userns.h"
 
 namespace {
 
-const char *const kMaps[] = {"uid_map", "gid_map", "projid_map"};
+const char *const kMapFiles[] = {"uid_map", "gid_map", "projid_map"};
+const char *const kWriterNames[] = {"root", "owner", "owner, setgroups denied"};
 
 struct Outcome {
 	int err;
 	std::string readback;
 };
 
-Outcome WriteForReal(const char *map, const std::string &bytes)
+// Exit statuses of the owner's writer process that are not an errno.
+constexpr int kWriterSetupFailed = 200;
+
+// The owner creates the namespace and writes its map from the parent,
+// without capabilities; root reads the map back.
+Outcome WriteAsOwner(const char *map, Writer writer, const std::string &bytes)
 {
-	Outcome o;
+	Outcome o{};
+	UsernsChild child([] { return 0; }, [] { return BecomeUser(kOwnerId, kOwnerId); });
+	if (child.setup_error()) {
+		o.err = child.setup_error() > 0 ? child.setup_error() : ECHILD;
+		return o;
+	}
+	o.err = RunInChild([&] {
+		if (BecomeUser(kOwnerId, kOwnerId) != 0)
+			return kWriterSetupFailed;
+		if (writer == Writer::kOwnerSetgroupsDenied &&
+		    WriteFileOnce(ProcPath(child.pid(), "setgroups"), "deny") != 0)
+			return kWriterSetupFailed;
+		return child.WriteMap(map, bytes);
+	});
+	o.readback = ReadFile(ProcPath(child.pid(), map));
+	child.Finish();
+	return o;
+}
+
+Outcome WriteForReal(MapKind kind, Writer writer, const std::string &bytes)
+{
+	const char *map = kMapFiles[static_cast<int>(kind)];
+	if (writer != Writer::kRoot)
+		return WriteAsOwner(map, writer, bytes);
+	Outcome o{};
 	o.err = WriteMapOfFreshNamespace(map, bytes, &o.readback);
 	return o;
 }
 
-bool Agrees(const char *map, const std::string &bytes, Outcome *got, ModelResult *want)
+struct Case {
+	MapKind map;
+	Writer writer;
+	std::string bytes;
+};
+
+bool Agrees(const Case &c, Outcome *got, ModelResult *want)
 {
-	*want = PredictRootWrite(bytes);
-	*got = WriteForReal(map, bytes);
+	*want = PredictWrite(c.bytes, c.map, c.writer);
+	*got = WriteForReal(c.map, c.writer, c.bytes);
 	return got->err == want->err && (got->err || got->readback == want->Readback());
 }
 
@@ -48,7 +92,19 @@ class Generator {
 public:
 	explicit Generator(uint64_t seed) : rng_(seed) {}
 
-	std::string Case()
+	// Half the writes as root; the rest as the owner, mostly of a map of
+	// its own id, which is all it may write.
+	Case Next()
+	{
+		Case c;
+		c.map = static_cast<MapKind>(Pick(3));
+		c.writer = Chance(50) ? Writer::kRoot : static_cast<Writer>(1 + Pick(2));
+		c.bytes = c.writer != Writer::kRoot && Chance(60) ? OwnMap() : Bytes();
+		return c;
+	}
+
+private:
+	std::string Bytes()
 	{
 		switch (Pick(10)) {
 		case 0:
@@ -60,7 +116,20 @@ public:
 		}
 	}
 
-private:
+	// "first kOwnerId 1": the owner's own id, with near misses.
+	std::string OwnMap()
+	{
+		static const uint32_t kNear[] = {kOwnerId, kOwnerId, kOwnerId, kOwnerId - 1,
+						 kOwnerId + 1, 0};
+		uint32_t lower = kNear[Pick(sizeof(kNear) / sizeof(kNear[0]))];
+		std::string s = Number() + " " + std::to_string(lower) + " " + (Chance(80) ? "1" : Number());
+		if (Chance(80))
+			s += "\n";
+		if (Chance(15))
+			s += Line(&next_first_, &next_lower_) + "\n";
+		return s;
+	}
+
 	unsigned Pick(unsigned n) { return std::uniform_int_distribution<unsigned>(0, n - 1)(rng_); }
 	bool Chance(unsigned percent) { return Pick(100) < percent; }
 
@@ -184,6 +253,7 @@ private:
 	}
 
 	std::mt19937_64 rng_;
+	uint32_t next_first_ = 0, next_lower_ = 0;
 };
 
 std::string Escape(const std::string &s)
@@ -204,25 +274,100 @@ std::string Escape(const std::string &s)
 }
 
 // Drops lines (then bytes at the ends) while the disagreement persists.
-std::string Shrink(const char *map, std::string bytes)
+Case Shrink(Case c)
 {
 	Outcome got;
 	ModelResult want;
 	for (bool progress = true; progress;) {
 		progress = false;
-		for (size_t start = 0; start < bytes.size();) {
-			size_t nl = bytes.find('\n', start);
-			size_t end = nl == std::string::npos ? bytes.size() : nl + 1;
-			std::string shorter = bytes.substr(0, start) + bytes.substr(end);
-			if (shorter != bytes && !Agrees(map, shorter, &got, &want)) {
-				bytes = shorter;
+		for (size_t start = 0; start < c.bytes.size();) {
+			size_t nl = c.bytes.find('\n', start);
+			size_t end = nl == std::string::npos ? c.bytes.size() : nl + 1;
+			Case shorter = c;
+			shorter.bytes = c.bytes.substr(0, start) + c.bytes.substr(end);
+			if (shorter.bytes != c.bytes && !Agrees(shorter, &got, &want)) {
+				c = shorter;
 				progress = true;
 			} else {
 				start = end;
 			}
 		}
 	}
-	return bytes;
+	return c;
+}
+
+struct Stats {
+	unsigned long writes, accepted, disagreements;
+};
+
+// One worker: writes fuzzed cases, prints every disagreement, stops
+// after three.
+Stats Fuzz(uint64_t seed, unsigned long writes)
+{
+	Generator gen(seed);
+	Stats st{};
+	for (; st.writes < writes && st.disagreements < 3; st.writes++) {
+		Case c = gen.Next();
+		Outcome got;
+		ModelResult want;
+		if (Agrees(c, &got, &want)) {
+			st.accepted += got.err == 0;
+			continue;
+		}
+		st.disagreements++;
+		Case small = Shrink(c);
+		Agrees(small, &got, &want);
+		printf("DISAGREEMENT (seed %llu, write %lu) %s by %s: \"%s\"\n"
+		       "  kernel: %s, read back \"%s\"\n  model:  %s, read back \"%s\"\n",
+		       (unsigned long long)seed, st.writes, kMapFiles[static_cast<int>(small.map)],
+		       kWriterNames[static_cast<int>(small.writer)], Escape(small.bytes).c_str(),
+		       got.err == kWriterSetupFailed ? "writer setup failed"
+						     : ErrnoName(got.err).c_str(),
+		       Escape(got.readback).c_str(), ErrnoName(want.err).c_str(),
+		       Escape(want.Readback()).c_str());
+		fflush(stdout);
+	}
+	return st;
+}
+
+// Runs jobs workers, each in its own process, and adds up their counts.
+// A worker that dies counts as a disagreement: the run must fail.
+Stats FuzzInParallel(uint64_t seed, unsigned long writes, unsigned jobs)
+{
+	Stats total{};
+	std::vector<std::pair<Channel, std::unique_ptr<ScopedChild>>> workers;
+	workers.reserve(jobs);
+	for (unsigned i = 0; i < jobs; i++) {
+		unsigned long share = writes / jobs + (i < writes % jobs);
+		workers.emplace_back();
+		Channel &ch = workers.back().first;
+		fflush(stdout);  // or the worker inherits, and prints again, our buffer
+		workers.back().second = std::make_unique<ScopedChild>([&, i, share] {
+			ch.CloseRead();
+			Stats st = Fuzz(seed + i, share);
+			ch.Send(static_cast<int>(st.writes));
+			ch.Send(static_cast<int>(st.accepted));
+			ch.Send(static_cast<int>(st.disagreements));
+			return 0;
+		});
+		ch.CloseWrite();
+		printf("userns-fuzz: worker %u: seed %llu, %lu writes\n", i,
+		       (unsigned long long)(seed + i), share);
+	}
+	fflush(stdout);
+	for (auto &[ch, child] : workers) {
+		int w = ch.Receive(-1), a = ch.Receive(-1), d = ch.Receive(-1);
+		int status = child->Wait();
+		if (status != 0 || w < 0 || a < 0 || d < 0) {
+			printf("userns-fuzz: a worker died (status %d)\n", status);
+			total.disagreements++;
+			continue;
+		}
+		total.writes += w;
+		total.accepted += a;
+		total.disagreements += d;
+	}
+	return total;
 }
 
 }  // namespace
@@ -231,58 +376,47 @@ int main(int argc, char **argv)
 {
 	unsigned long writes = 5000;
 	uint64_t seed = std::random_device()();
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *out_path = nullptr;
 	for (int i = 1; i < argc; i++) {
 		if (!strncmp(argv[i], "--writes=", 9))
 			writes = strtoul(argv[i] + 9, nullptr, 10);
 		else if (!strncmp(argv[i], "--seed=", 7))
 			seed = strtoull(argv[i] + 7, nullptr, 10);
+		else if (!strncmp(argv[i], "--jobs=", 7))
+			jobs = strtol(argv[i] + 7, nullptr, 10);
 		else if (!strncmp(argv[i], "--out=", 6))
 			out_path = argv[i] + 6;
 		else {
-			fprintf(stderr, "usage: userns-fuzz [--writes=N] [--seed=S] [--out=FILE]\n");
+			fprintf(stderr,
+				"usage: userns-fuzz [--writes=N] [--seed=S] [--jobs=J] [--out=FILE]\n");
 			return 2;
 		}
 	}
+	if (jobs < 1)
+		jobs = 1;
 	if (!UserNamespacesAvailable()) {
 		fprintf(stderr, "userns-fuzz: no user namespaces in this kernel\n");
 		return 2;
 	}
-	printf("userns-fuzz: seed %llu, %lu writes\n", (unsigned long long)seed, writes);
-	Generator gen(seed);
-	std::mt19937 map_rng(seed);
-	unsigned long disagreements = 0, accepted = 0, done = 0;
+	printf("userns-fuzz: seed %llu, %lu writes, %ld worker(s)\n", (unsigned long long)seed,
+	       writes, jobs);
+	fflush(stdout);
 	auto start = std::chrono::steady_clock::now();
-	for (; done < writes && disagreements < 3; done++) {
-		const char *map = kMaps[map_rng() % 3];
-		std::string bytes = gen.Case();
-		Outcome got;
-		ModelResult want;
-		if (Agrees(map, bytes, &got, &want)) {
-			accepted += got.err == 0;
-			continue;
-		}
-		disagreements++;
-		std::string small = Shrink(map, bytes);
-		Agrees(map, small, &got, &want);
-		printf("DISAGREEMENT (seed %llu, write %lu) %s \"%s\"\n"
-		       "  kernel: %s, read back \"%s\"\n  model:  %s, read back \"%s\"\n",
-		       (unsigned long long)seed, done, map, Escape(small).c_str(),
-		       ErrnoName(got.err).c_str(), Escape(got.readback).c_str(),
-		       ErrnoName(want.err).c_str(), Escape(want.Readback()).c_str());
-	}
+	Stats st = jobs == 1 ? Fuzz(seed, writes) : FuzzInParallel(seed, writes, jobs);
 	double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-	printf("userns-fuzz: %lu writes (%lu accepted), %lu disagreements, %.0f writes/s\n", done,
-	       accepted, disagreements, done / secs);
+	printf("userns-fuzz: %lu writes (%lu accepted), %lu disagreements, %.0f writes/s\n",
+	       st.writes, st.accepted, st.disagreements, st.writes / secs);
 	if (out_path) {
 		FILE *f = fopen(out_path, "w");
 		if (f) {
 			fprintf(f,
-				"{\"seed\": %llu, \"writes\": %lu, \"accepted\": %lu, "
+				"{\"seed\": %llu, \"jobs\": %ld, \"writes\": %lu, \"accepted\": %lu, "
 				"\"disagreements\": %lu, \"writes_per_s\": %.1f}\n",
-				(unsigned long long)seed, done, accepted, disagreements, done / secs);
+				(unsigned long long)seed, jobs, st.writes, st.accepted,
+				st.disagreements, st.writes / secs);
 			fclose(f);
 		}
 	}
-	return disagreements ? 1 : 0;
+	return st.disagreements ? 1 : 0;
 }
