@@ -177,6 +177,22 @@ double TimeInNamespace(const std::vector<int> &fds, unsigned passes, unsigned n,
 	return ns;
 }
 
+// Raises a /proc/sys/fs limit to at least want (the guest runs us as root).
+void RaiseSysctl(const char *path, unsigned long want)
+{
+	FILE *f = fopen(path, "r");
+	unsigned long have = 0;
+	if (f) {
+		if (fscanf(f, "%lu", &have) != 1)
+			have = 0;
+		fclose(f);
+	}
+	if (have >= want)
+		return;
+	if (!WriteFile(path, std::to_string(want)))
+		Die(path);
+}
+
 std::vector<unsigned> ParseList(const char *s)
 {
 	std::vector<unsigned> v;
@@ -222,6 +238,9 @@ Options ParseArgs(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	Options o = ParseArgs(argc, argv);
+	// A million open files is above the default per-process and system limits.
+	RaiseSysctl("/proc/sys/fs/nr_open", o.files + 64);
+	RaiseSysctl("/proc/sys/fs/file-max", o.files + 4096);
 	struct rlimit rl = {o.files + 64, o.files + 64};
 	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
 		Die("setrlimit(RLIMIT_NOFILE)");
