@@ -62,14 +62,19 @@ unsigned OwnerFor(unsigned n)
 	return kBase + (n - 1) * kStride;
 }
 
-// n extents "i*kStride kBase+i*kStride 1", written in ascending order,
-// so the owner is both the last written and the last sorted.
+// Extent i: "i*kStride kBase+i*kStride 1".
+std::string ExtentLine(unsigned i)
+{
+	return std::to_string(i * kStride) + " " + std::to_string(kBase + i * kStride) + " 1\n";
+}
+
+// n extents written in ascending order, so the owner is both the last
+// written and the last sorted.
 std::string MapText(unsigned n)
 {
 	std::string s;
-	for (unsigned i = 0; i < n; i++) {
-		s += std::to_string(i * kStride) + " " + std::to_string(kBase + i * kStride) + " 1\n";
-	}
+	for (unsigned i = 0; i < n; i++)
+		s += ExtentLine(i);
 	return s;
 }
 
@@ -159,11 +164,9 @@ double TimeInNamespace(const std::vector<int> &fds, unsigned passes, unsigned n,
 	}
 	std::string base = "/proc/" + std::to_string(pid) + "/";
 	std::string map = MapText(n);
-	// One extent: the owner's, as it is numbered in the full map.
-	std::string owner_only = std::to_string((n - 1) * kStride) + " " +
-				 std::to_string(OwnerFor(n)) + " 1\n";
+	// --maps=uid: the gid map has the owner's extent alone.
 	if (!WriteFile(base + "uid_map", map) ||
-	    !WriteFile(base + "gid_map", gid_extents ? map : owner_only))
+	    !WriteFile(base + "gid_map", gid_extents ? map : ExtentLine(n - 1)))
 		Die("writing the maps");
 	c = 'g';
 	if (write(go[1], &c, 1) != 1)
