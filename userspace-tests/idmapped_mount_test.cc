@@ -49,6 +49,31 @@ int OpenIdmappedTree(const char *dir, const std::string &map, FileDescriptor *tr
 	return 0;
 }
 
+// A scratch file in /tmp, owned by uid:gid, and a detached copy of /tmp
+// idmapped with kIdmap to reach it through.
+class IdmappedScratch {
+public:
+	// Kernel ids 1000..1004 read as 2000..2004 through the copy.
+	static constexpr const char *kIdmap = "1000 2000 5\n";
+
+	IdmappedScratch(const char *name, uid_t uid, gid_t gid)
+		: name_(name), file_(name, uid, gid, 0644)
+	{
+		error_ = file_.ok() ? OpenIdmappedTree("/tmp", kIdmap, &tree_) : EIO;
+	}
+	// 0, or the errno of the step that failed.
+	int error() const { return error_; }
+	int tree() const { return tree_.get(); }
+	const char *name() const { return name_; }
+	const char *path() const { return file_.path(); }
+
+private:
+	const char *name_;
+	ScratchFile file_;
+	FileDescriptor tree_;
+	int error_;
+};
+
 }  // namespace
 
 // Kernel ids 1000..1004 read as 2000..2004 through a mount idmapped with
@@ -56,16 +81,14 @@ int OpenIdmappedTree(const char *dir, const std::string &map, FileDescriptor *tr
 TEST(IdmappedMount, StatShowsOwnerMappedDownThroughTheIdmap)
 {
 	SKIP_UNLESS_USERNS();
-	ScratchFile f("idmap-owner", 1002, 1003, 0644);
-	ASSERT_TRUE(f.ok());
-	FileDescriptor tree;
-	ASSERT_THAT(OpenIdmappedTree("/tmp", "1000 2000 5\n", &tree), ErrnoIs(0));
+	IdmappedScratch s("idmap-owner", 1002, 1003);
+	ASSERT_THAT(s.error(), ErrnoIs(0));
 
 	struct stat st;
-	ASSERT_EQ(fstatat(tree.get(), "idmap-owner", &st, 0), 0) << strerror(errno);
+	ASSERT_EQ(fstatat(s.tree(), s.name(), &st, 0), 0) << strerror(errno);
 	EXPECT_EQ(st.st_uid, 2002u);
 	EXPECT_EQ(st.st_gid, 2003u);
-	ASSERT_EQ(stat(f.path(), &st), 0);
+	ASSERT_EQ(stat(s.path(), &st), 0);
 	EXPECT_EQ(st.st_uid, 1002u);
 	EXPECT_EQ(st.st_gid, 1003u);
 }
@@ -75,13 +98,11 @@ TEST(IdmappedMount, StatShowsOwnerMappedDownThroughTheIdmap)
 TEST(IdmappedMount, OwnerOutsideTheIdmapReadsOverflowIds)
 {
 	SKIP_UNLESS_USERNS();
-	ScratchFile f("idmap-unmapped", 999, 1005, 0644);
-	ASSERT_TRUE(f.ok());
-	FileDescriptor tree;
-	ASSERT_THAT(OpenIdmappedTree("/tmp", "1000 2000 5\n", &tree), ErrnoIs(0));
+	IdmappedScratch s("idmap-unmapped", 999, 1005);
+	ASSERT_THAT(s.error(), ErrnoIs(0));
 
 	struct stat st;
-	ASSERT_EQ(fstatat(tree.get(), "idmap-unmapped", &st, 0), 0) << strerror(errno);
+	ASSERT_EQ(fstatat(s.tree(), s.name(), &st, 0), 0) << strerror(errno);
 	EXPECT_EQ(st.st_uid, kOverflowUid);
 	EXPECT_EQ(st.st_gid, kOverflowGid);
 }
@@ -92,14 +113,13 @@ TEST(IdmappedMount, OwnerOutsideTheIdmapReadsOverflowIds)
 TEST(IdmappedMount, IdmapComposesWithTheCallersNamespace)
 {
 	SKIP_UNLESS_USERNS();
-	ScratchFile f("idmap-nested", 1001, 1004, 0644);
-	ASSERT_TRUE(f.ok());
-	FileDescriptor tree;
-	ASSERT_THAT(OpenIdmappedTree("/tmp", "1000 2000 5\n", &tree), ErrnoIs(0));
-	int fd = tree.get();
-	EXPECT_EQ(RunInMappedNamespace(2000, 10, [fd] {
+	IdmappedScratch s("idmap-nested", 1001, 1004);
+	ASSERT_THAT(s.error(), ErrnoIs(0));
+	int fd = s.tree();
+	const char *name = s.name();
+	EXPECT_EQ(RunInMappedNamespace(2000, 10, [fd, name] {
 		struct stat st;
-		CHILD_CHECK(fstatat(fd, "idmap-nested", &st, 0) == 0);
+		CHILD_CHECK(fstatat(fd, name, &st, 0) == 0);
 		CHILD_CHECK(st.st_uid == 1);
 		CHILD_CHECK(st.st_gid == 4);
 		return 0;
