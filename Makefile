@@ -25,6 +25,13 @@ RUN_TIMEOUT ?= 900
 export O V JOBS
 $(shell mkdir -p $(O))
 
+ifeq ($(filter y n,$(USERNS)),)
+$(error USERNS must be y or n, not '$(USERNS)')
+endif
+ifeq ($(filter auto kvm tcg,$(ACCEL)),)
+$(error ACCEL must be auto, kvm or tcg, not '$(ACCEL)')
+endif
+
 comma := ,
 
 ifeq ($(V),1)
@@ -48,6 +55,9 @@ FUZZ_WRITES ?= 100000
 FUZZ_SEED ?=
 FUZZ_JOBS ?=
 INITRAMFS ?= $(O)/initramfs.cpio
+# The suite's runs add the non-GPL ABI test module, built for each kernel.
+ABI_CPIO := $(KBUILD)/abi-module.cpio
+RUN_INITRAMFS := $(KBUILD)/initramfs.cpio
 RESULTS := $(O)/results
 FRAGMENTS := $(TOP)/kernel-config/base.config \
 	$(if $(filter y,$(USERNS)),$(TOP)/kernel-config/userns-on.config \
@@ -56,18 +66,18 @@ FRAGMENTS := $(TOP)/kernel-config/base.config \
 # A skip on our kernel with user namespaces on hides a missing feature.
 STRICT_SKIPS := $(if $(and $(filter ours,$(TREE)),$(filter y,$(USERNS))),1,0)
 
-.PHONY: all help deps fetch tree config kernel tests initramfs run test bench bench-smoke \
+.PHONY: all help deps fetch tree config kernel tests initramfs abi-module abi-check run test bench bench-smoke \
 	test-host test-slow reference profile-fstat check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
 
 ##@ Run
 all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
 
-run: $(BZIMAGE) $(INITRAMFS) ## Boot the kernel and run the suite (FILTER=<gtest filter>)
+run: $(BZIMAGE) $(RUN_INITRAMFS) ## Boot the kernel and run the suite (FILTER=<gtest filter>)
 	$(Q)STRICT_SKIPS=$(STRICT_SKIPS) $(TOP)/qemu/run --label $(VARIANT) \
-		--kernel $(BZIMAGE) --initrd $(INITRAMFS) --out $(RESULTS)/$(VARIANT) \
+		--kernel $(BZIMAGE) --initrd $(RUN_INITRAMFS) --out $(RESULTS)/$(VARIANT) \
 		--accel $(ACCEL) --boot-timeout $(BOOT_TIMEOUT) --timeout $(RUN_TIMEOUT) \
 		--expect-release "$$(cat $(KBUILD)/include/config/kernel.release)" \
-		$(if $(FILTER),--append harness.filter=$(FILTER)) || rc=$$?; \
+		--append "harness.userns=$(USERNS)$(if $(FILTER), harness.filter=$(FILTER))" || rc=$$?; \
 	$(if $(filter 0,$(SUMMARY)),,$(TOP)/ci/summarize --only $(VARIANT) $(RESULTS);) exit $${rc:-0}
 
 reference: ## Run the suite on the unpatched pinned kernel (same as PATCHES=none)
@@ -81,13 +91,14 @@ test: deps ## Host tests; suite on ours (USER_NS=y, =n) and reference; bench-smo
 	$(MAKE) run PATCHES=series USERNS=y SUMMARY=0 || rc=1; \
 	$(MAKE) run PATCHES=series USERNS=n SUMMARY=0 || rc=1; \
 	$(MAKE) run PATCHES=none USERNS=y SUMMARY=0 || rc=1; \
+	$(MAKE) abi-check || rc=1; \
 	$(MAKE) bench-smoke || rc=1; \
 	$(MAKE) fuzz-smoke || rc=1; \
 	$(TOP)/ci/summarize --final $(RESULTS) || rc=1; \
 	exit $$rc
 
-test-host: ## Host-side tests of the harness itself (ctest)
-	$(Q)cmake -S $(TOP)/ci/tests -B $(O)/host-tests >$(O)/host-tests.log
+test-host: $(TESTBIN) ## Host-side tests of the harness itself (ctest)
+	$(Q)cmake -S $(TOP)/ci/tests -B $(O)/host-tests -DSUITE_BIN=$(TESTBIN) >$(O)/host-tests.log
 	$(Q)ctest --test-dir $(O)/host-tests --output-on-failure -j$(JOBS) $(if $(filter 1,$(V)),-V) \
 		--output-junit $(O)/host-tests/junit.xml
 
@@ -123,6 +134,14 @@ $(TESTBIN): FORCE | deps
 		$(if $(filter 1,$(V)),-v) 2>&1 | { grep -v -e '^\[' -e 'statically linked' -e 'getaddrinfo' -e 'MakeConnection' || true; }
 
 initramfs: $(INITRAMFS) ## Pack busybox, the guest init, the suite, bench and fuzzer
+
+abi-module: $(ABI_CPIO) ## Build the non-GPL (CDDL) test module against the kernel
+
+$(ABI_CPIO): $(BZIMAGE)
+	$(Q)$(TOP)/ci/abi-module $(SRC) $(KBUILD)
+
+$(RUN_INITRAMFS): $(INITRAMFS) $(ABI_CPIO)
+	$(Q)cat $^ >$@.tmp && mv $@.tmp $@
 
 $(BENCHBIN) $(FUZZBIN): $(TESTBIN)
 
@@ -168,6 +187,13 @@ bisect: deps ## git bisect KERNEL_SRC=<git tree> GOOD=<rev> BAD=<rev> TEST=<filt
 	$(Q)cd $(KERNEL_SRC) && git bisect start $(BAD) $(GOOD) && \
 		TEST="$(TEST)" O=$(O) git bisect run $(TOP)/ci/bisect-run; \
 		git bisect log | tail -n 3; git bisect reset >/dev/null
+
+abi-check: deps ## Exports of ours vs the reference (Module.symvers, USER_NS=y): none lost or relicensed
+	$(Q)$(MAKE) kernel PATCHES=series USERNS=y
+	$(Q)$(MAKE) kernel PATCHES=none USERNS=y
+	$(Q)$(TOP)/ci/abi-check $(O)/kbuild/ref-userns-y/Module.symvers $(O)/kbuild/ours-userns-y/Module.symvers \
+		| tee $(O)/abi-check.txt | grep -v '^  ADDED' || { echo "  (whole report: $(O)/abi-check.txt)"; exit 1; }
+	$(Q)echo "  ABI      added exports listed in $(O)/abi-check.txt"
 
 ##@ Patches
 check-patches: ## Series file vs patches/: missing files, unlisted patches, headers

@@ -173,24 +173,29 @@ TEST(Isolation, RootOutsideSignalsIntoNamespace)
 
 // F_SETOWN from inside a namespace: SIGIO reaches the owner only if the
 // kernel uids of whoever set the owner match the target's (sigio_perm).
-// Returns the target's status: 0 when SIGIO arrived, 1 when it did not.
+// The write that raises SIGIO queues it before write() returns, so the
+// target, which blocks SIGIO, looks at its pending set only after the
+// write is done: no time window decides the answer.
+// Returns the target's status: 0 when SIGIO is pending, 1 when it is not.
 int SigioDelivered(unsigned ns_base, uid_t target_uid)
 {
 	int p[2];
 	if (pipe(p) != 0)
 		return -1;
 	FileDescriptor rd(p[0]), wr(p[1]);
-	Channel ready;
+	Channel ready, written;
 	ScopedChild target([&] {
-		sigset_t set;
+		sigset_t set, pending;
 		sigemptyset(&set);
 		sigaddset(&set, SIGIO);
 		sigprocmask(SIG_BLOCK, &set, nullptr);
 		if (BecomeUser(target_uid, target_uid) != 0)
 			return 2;
 		ready.Send(1);
-		struct timespec ts = {2, 0};
-		return sigtimedwait(&set, nullptr, &ts) == SIGIO ? 0 : 1;
+		if (written.Receive() != 1)
+			return 3;
+		sigpending(&pending);
+		return sigismember(&pending, SIGIO) ? 0 : 1;
 	});
 	if (ready.Receive() != 1)
 		return -1;
@@ -204,6 +209,7 @@ int SigioDelivered(unsigned ns_base, uid_t target_uid)
 	});
 	if (rc != 0)
 		return -1;
+	written.Send(1);
 	return target.Wait();
 }
 

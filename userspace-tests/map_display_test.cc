@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 // Reading /proc/PID/{uid,gid,projid}_map: "%10u %10u %10u" lines, the lower
 // id relative to the reader (or to the parent, for a reader inside).
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <functional>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "caps.h"
 #include "errno_matchers.h"
+#include "fd.h"
 #include "userns.h"
 
 namespace {
@@ -49,6 +54,20 @@ TEST(MapDisplay, SmallMapReadsInWrittenOrder)
 	ASSERT_THAT(WriteMapOfFreshNamespace("uid_map", "100 1100 10\n0 1000 10\n", &back),
 		    ErrnoIs(0));
 	EXPECT_EQ(back, Line(100, 1100, 10) + Line(0, 1000, 10));
+}
+
+// Exactly five extents are still shown in the order written.
+TEST(MapDisplay, FiveExtentsReadInWrittenOrder)
+{
+	SKIP_UNLESS_USERNS();
+	std::string text, want;
+	for (int i = 4; i >= 0; i--) {
+		text += std::to_string(i * 10) + " " + std::to_string(5000 + i) + " 1\n";
+		want += Line(i * 10, 5000 + i, 1);
+	}
+	std::string back;
+	ASSERT_THAT(WriteMapOfFreshNamespace("uid_map", text, &back), ErrnoIs(0));
+	EXPECT_EQ(back, want);
 }
 
 // With more than five extents the lines come back sorted by inside id.
@@ -95,35 +114,109 @@ TEST(MapDisplay, ReaderInsideSeesParentIds)
 	EXPECT_EQ(child.Finish(), 0);
 }
 
-// A nested namespace's map read from the outer namespace shows lower ids
+// Each map of an inner namespace nested in outer, where outer maps uids
+// to 100000.., gids to 200000.. and projids to 300000..: inner maps
+// "0 5 3" in all three.
+class NestedMaps {
+public:
+	static constexpr const char *kOuter[3] = {"0 100000 10\n", "0 200000 10\n",
+						  "0 300000 10\n"};
+	static constexpr const char *kMaps[3] = {"uid_map", "gid_map", "projid_map"};
+
+	// fn runs in outer, as its root, with inner's pid; its result is
+	// outer's exit status.
+	explicit NestedMaps(std::function<int(pid_t)> fn = nullptr)
+		: outer_([this, fn] {
+			  CHILD_CHECK(BecomeRootInNamespace() == 0);
+			  UsernsChild inner([] { return 0; });
+			  CHILD_CHECK_EQ(inner.setup_error(), 0);
+			  for (const char *map : kMaps)
+				  CHILD_CHECK_EQ(inner.WriteMap(map, "0 5 3\n"), 0);
+			  inner_pid_.Send(inner.pid());
+			  int rc = fn ? fn(inner.pid()) : 0;
+			  CHILD_CHECK_EQ(done_.Receive(), 1);
+			  return rc ? rc : inner.Finish();
+		  })
+	{
+		if (outer_.setup_error())
+			return;
+		for (int i = 0; i < 3; i++)
+			if (outer_.WriteMap(kMaps[i], kOuter[i]))
+				return;
+		outer_.Go();
+		inner_ = inner_pid_.Receive();
+	}
+	// Inner's pid, or -1 when the namespaces could not be set up.
+	pid_t inner() const { return inner_; }
+	// Lets outer finish: its exit status.
+	int Finish()
+	{
+		done_.Send(1);
+		return outer_.Finish();
+	}
+
+private:
+	Channel inner_pid_, done_;
+	UsernsChild outer_;
+	pid_t inner_ = -1;
+};
+
+// A nested namespace's maps read from the outer namespace show lower ids
 // as the outer namespace sees them; read from the initial namespace, as
-// kernel ids. An id the reader cannot see reads 4294967295.
+// kernel ids. Each map goes through its own parent map.
 TEST(MapDisplay, LowerIdsRelativeToReader)
 {
 	SKIP_UNLESS_USERNS();
-	Channel inner_pid;
-	Channel done;
-	UsernsChild outer([&] {
-		CHILD_CHECK(BecomeRootInNamespace() == 0);
-		UsernsChild inner([] { return 0; });
-		if (inner.setup_error())
-			return 2;
-		CHILD_CHECK(inner.WriteMap("uid_map", "0 5 3\n") == 0);
-		// Seen from outer: lower ids as outer knows them.
-		CHILD_CHECK(ReadFile(ProcPath(inner.pid(), "uid_map")) == Line(0, 5, 3));
-		inner_pid.Send(inner.pid());
-		done.Receive();
-		return inner.Finish();
+	NestedMaps n([](pid_t inner) {
+		for (const char *map : NestedMaps::kMaps)
+			CHILD_CHECK(ReadFile(ProcPath(inner, map)) == Line(0, 5, 3));
+		return 0;
 	});
-	ASSERT_EQ(outer.setup_error(), 0);
-	ASSERT_THAT(outer.WriteMap("uid_map", "0 100000 10\n"), ErrnoIs(0));
-	ASSERT_THAT(outer.WriteMap("gid_map", "0 100000 10\n"), ErrnoIs(0));
-	outer.Go();  // it parks after sending the inner pid
-	pid_t ipid = inner_pid.Receive();
-	ASSERT_GT(ipid, 0);
-	EXPECT_EQ(ReadFile(ProcPath(ipid, "uid_map")), Line(0, 100005, 3));
-	done.Send(1);
-	EXPECT_EQ(outer.Finish(), 0);
+	ASSERT_GT(n.inner(), 0);
+	EXPECT_EQ(ReadFile(ProcPath(n.inner(), "uid_map")), Line(0, 100005, 3));
+	EXPECT_EQ(ReadFile(ProcPath(n.inner(), "gid_map")), Line(0, 200005, 3));
+	EXPECT_EQ(ReadFile(ProcPath(n.inner(), "projid_map")), Line(0, 300005, 3));
+	EXPECT_EQ(n.Finish(), 0);
+}
+
+// The view belongs to whoever opened the file, not to whoever reads it:
+// fds opened in outer and read in the initial namespace show outer's ids,
+// and fds opened in the initial namespace and read in outer show kernel
+// ids. The fds cross over SCM_RIGHTS.
+TEST(MapDisplay, ViewFollowsTheOpenerNotTheReader)
+{
+	SKIP_UNLESS_USERNS();
+	auto [mine, theirs] = SocketPair();
+	int sock = theirs.get();
+	NestedMaps n([sock](pid_t inner) {
+		for (const char *map : NestedMaps::kMaps) {
+			FileDescriptor fd(open(ProcPath(inner, map).c_str(), O_RDONLY));
+			CHILD_CHECK(fd.valid());
+			CHILD_CHECK_EQ(SendFd(sock, fd.get()), 0);
+		}
+		for (unsigned base : {100000u, 200000u, 300000u}) {
+			FileDescriptor fd(ReceiveFd(sock));
+			CHILD_CHECK(fd.valid());
+			std::string got = ReadFd(fd.get());
+			if (got != Line(0, base + 5, 3))
+				fprintf(stderr, "read in outer: \"%s\"\n", got.c_str());
+			CHILD_CHECK(got == Line(0, base + 5, 3));
+		}
+		return 0;
+	});
+	ASSERT_GT(n.inner(), 0);
+	for (const char *map : NestedMaps::kMaps) {
+		SCOPED_TRACE(map);
+		FileDescriptor from_outer(ReceiveFd(mine.get()));
+		ASSERT_TRUE(from_outer.valid());
+		EXPECT_EQ(ReadFd(from_outer.get()), Line(0, 5, 3));
+	}
+	for (const char *map : NestedMaps::kMaps) {
+		FileDescriptor fd(open(ProcPath(n.inner(), map).c_str(), O_RDONLY));
+		ASSERT_TRUE(fd.valid());
+		ASSERT_THAT(SendFd(mine.get(), fd.get()), ErrnoIs(0));
+	}
+	EXPECT_EQ(n.Finish(), 0);
 }
 
 // A sibling namespace reading a map sees lower ids it has no mapping for

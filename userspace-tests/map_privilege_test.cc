@@ -180,6 +180,77 @@ TEST(MapPrivilege, WriterFromUnrelatedNamespaceIsEperm)
 	EXPECT_EQ(target.Finish(), 0);
 }
 
+// Root of the initial namespace holds every capability over a grandchild
+// namespace, yet may not write its maps: the opener must be in the target
+// or in its parent. The refused writes leave the maps writable by the
+// parent's root.
+TEST(MapPrivilege, OpenerInGrandparentNamespaceIsEperm)
+{
+	SKIP_UNLESS_USERNS();
+	Channel inner_pid, done;
+	UsernsChild outer([&] {
+		CHILD_CHECK(BecomeRootInNamespace() == 0);
+		UsernsChild inner([] { return 0; });
+		CHILD_CHECK_EQ(inner.setup_error(), 0);
+		inner_pid.Send(inner.pid());
+		CHILD_CHECK_EQ(done.Receive(), 1);
+		CHILD_CHECK_EQ(inner.WriteMap("uid_map", "0 1 1\n"), 0);
+		CHILD_CHECK_EQ(inner.WriteMap("gid_map", "0 1 1\n"), 0);
+		CHILD_CHECK_EQ(inner.WriteMap("projid_map", "0 1 1\n"), 0);
+		return inner.Finish();
+	});
+	ASSERT_EQ(outer.setup_error(), 0);
+	MapRange(outer, 100000, 10);
+	ASSERT_THAT(outer.WriteMap("projid_map", "0 100000 10\n"), ErrnoIs(0));
+	outer.Go();
+	pid_t ipid = inner_pid.Receive();
+	ASSERT_GT(ipid, 0);
+	for (const char *map : {"uid_map", "gid_map", "projid_map"}) {
+		SCOPED_TRACE(map);
+		EXPECT_THAT(WriteFileOnce(ProcPath(ipid, map), "0 1 1\n"), ErrnoIs(EPERM));
+	}
+	done.Send(1);
+	EXPECT_EQ(outer.Finish(), 0);
+}
+
+// The unprivileged owner's own id is its id as the parent namespace sees
+// it. Here the parent is not the initial namespace: outer maps uids 0..999
+// to 100000.. and gids to 200000.., and its uid 5, gid 7 creates a
+// namespace and maps "0 5 1" and "0 7 1". Seen from the initial namespace
+// the maps read in kernel ids.
+TEST(MapPrivilege, UnprivilegedOwnerMapsOwnIdOfNestedParent)
+{
+	SKIP_UNLESS_USERNS();
+	Channel mapped, done;
+	UsernsChild outer([&] {
+		CHILD_CHECK(BecomeRootInNamespace() == 0);
+		CHILD_CHECK(BecomeUser(5, 7) == 0);
+		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
+		CHILD_CHECK_EQ(WriteFileOnce("/proc/self/uid_map", "0 6 1\n"), EPERM);
+		CHILD_CHECK_EQ(WriteFileOnce("/proc/self/uid_map", "0 100005 1\n"), EPERM);
+		CHILD_CHECK_EQ(WriteFileOnce("/proc/self/uid_map", "0 5 1\n"), 0);
+		CHILD_CHECK_EQ(WriteFileOnce("/proc/self/gid_map", "0 7 1\n"), EPERM);
+		CHILD_CHECK_EQ(WriteFileOnce("/proc/self/setgroups", "deny"), 0);
+		CHILD_CHECK_EQ(WriteFileOnce("/proc/self/gid_map", "0 5 1\n"), EPERM);
+		CHILD_CHECK_EQ(WriteFileOnce("/proc/self/gid_map", "0 7 1\n"), 0);
+		CHILD_CHECK_EQ(getuid(), 0);
+		CHILD_CHECK_EQ(getgid(), 0);
+		mapped.Send(1);
+		return done.Receive() == 1 ? 0 : 3;
+	});
+	ASSERT_EQ(outer.setup_error(), 0);
+	ASSERT_THAT(outer.WriteMap("uid_map", "0 100000 1000\n"), ErrnoIs(0));
+	ASSERT_THAT(outer.WriteMap("gid_map", "0 200000 1000\n"), ErrnoIs(0));
+	outer.Go();
+	ASSERT_EQ(mapped.Receive(), 1);
+	EXPECT_EQ(ReadFile(ProcPath(outer.pid(), "uid_map")),
+		  "         0     100005          1\n");
+	EXPECT_EQ(ReadFile(ProcPath(outer.pid(), "gid_map")),
+		  "         0     200007          1\n");
+	done.Send(1);
+	EXPECT_EQ(outer.Finish(), 0);
+}
+
 // An fd opened by an unprivileged process and written by root gains
 // nothing: the opener needs CAP_SETUID too (CVE-2013-1959). The fd travels
 // over SCM_RIGHTS.
@@ -205,9 +276,10 @@ TEST(MapPrivilege, Cve_2013_1959_PrivilegedWriterOfUnprivilegedOpenersFd)
 	FileDescriptor uid_b(ReceiveFd(mine.get()));
 	FileDescriptor gid(ReceiveFd(mine.get()));
 	ASSERT_TRUE(uid_a.valid() && uid_b.valid() && gid.valid());
-	// Root writing another uid (or root) through the opener's fd: EPERM.
-	EXPECT_THAT(WriteAll(uid_a.get(), "0 0 1\n"), ErrnoIs(EPERM));
-	EXPECT_THAT(WriteAll(gid.get(), "0 0 1\n"), ErrnoIs(EPERM));
+	// Root writing another uid through the opener's fd: EPERM. (Lower id 5,
+	// not 0: a map of lower 0 would fail for want of CAP_SETFCAP anyway.)
+	EXPECT_THAT(WriteAll(uid_a.get(), "0 5 1\n"), ErrnoIs(EPERM));
+	EXPECT_THAT(WriteAll(gid.get(), "0 5 1\n"), ErrnoIs(EPERM));
 	// The opener's own uid is allowed whoever writes it.
 	EXPECT_THAT(WriteAll(uid_b.get(), kOwnUid), ErrnoIs(0));
 	ASSERT_EQ(write(mine.get(), "k", 1), 1);

@@ -5,7 +5,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -211,32 +214,92 @@ TEST(MapWrite, NumbersWrapModulo2To32)
 	EXPECT_EQ(back, "         0          0          1\n");
 }
 
+// Root of an outer namespace whose uid map is outer_map tries each map
+// of want on a fresh inner namespace: 0 when every write got its errno.
+// Runs the checks in a child; the test body asserts its status.
+int InnerWritesUnder(const std::string &outer_map,
+		     const std::vector<std::pair<const char *, int>> &want)
+{
+	UsernsChild outer([&] {
+		CHILD_CHECK(BecomeRootInNamespace() == 0);
+		for (const auto &[text, err] : want) {
+			UsernsChild inner([] { return 0; });
+			CHILD_CHECK_EQ(inner.setup_error(), 0);
+			int got = inner.WriteMap("uid_map", text);
+			if (got != err)
+				fprintf(stderr, "inner map \"%s\": %s, wanted %s\n", text,
+					ErrnoName(got).c_str(), ErrnoName(err).c_str());
+			CHILD_CHECK_EQ(got, err);
+			CHILD_CHECK_EQ(inner.Finish(), 0);
+		}
+		return 0;
+	});
+	if (outer.setup_error() || outer.WriteMap("uid_map", outer_map) ||
+	    outer.WriteMap("gid_map", "0 100000 10\n"))
+		return -1;
+	return outer.Finish();
+}
+
 // An outside range must lie inside one extent of the parent's map.
 TEST(MapWrite, OutsideRangeMustFitOneParentExtent)
 {
 	SKIP_UNLESS_USERNS();
-	// Outer namespace maps 0..9 -> 100000.. and 10..19 -> 200000...
-	UsernsChild outer([] {
-		// Root inside `outer`: create an inner namespace and try maps.
+	// Outer maps 0..9 -> 100000.. and 10..19 -> 200000...
+	EXPECT_EQ(InnerWritesUnder("0 100000 10\n10 200000 10\n",
+				   {{"0 0 10\n", 0},
+				    {"0 10 10\n", 0},
+				    {"0 5 10\n", EPERM},    // spans both
+				    {"0 15 10\n", EPERM},   // runs past the map
+				    {"0 20 1\n", EPERM}}),  // unmapped outside
+		  0);
+}
+
+// The same rule when the parent has more than five extents (its map is
+// searched in sorted order): six adjacent extents of ten ids each.
+TEST(MapWrite, OutsideRangeMustFitOneExtentOfALargeParent)
+{
+	SKIP_UNLESS_USERNS();
+	std::string outer;
+	for (int i = 0; i < 6; i++)
+		outer += std::to_string(i * 10) + " " + std::to_string(100000 * (i + 1)) + " 10\n";
+	EXPECT_EQ(InnerWritesUnder(outer, {{"0 0 10\n", 0},
+					   {"0 50 10\n", 0},
+					   {"0 25 5\n", 0},
+					   {"0 5 10\n", EPERM},
+					   {"0 45 10\n", EPERM},
+					   {"0 55 10\n", EPERM},
+					   {"0 60 1\n", EPERM}}),
+		  0);
+}
+
+// Lower ids are stored as kernel ids whatever the parent's map looks like:
+// under a six-extent parent, "0 25 1" reads back from the initial
+// namespace as 300005 (outer's 25 is kernel 300005).
+TEST(MapWrite, InnerMapUnderLargeParentReadsKernelIds)
+{
+	SKIP_UNLESS_USERNS();
+	std::string outer_map;
+	for (int i = 5; i >= 0; i--)
+		outer_map += std::to_string(i * 10) + " " + std::to_string(100000 * (i + 1)) + " 10\n";
+	Channel inner_pid, done;
+	UsernsChild outer([&] {
 		CHILD_CHECK(BecomeRootInNamespace() == 0);
-		auto try_map = [](const char *text) {
-			UsernsChild inner([] { return 0; });
-			if (inner.setup_error())
-				return -1;
-			int err = inner.WriteMap("uid_map", text);
-			inner.Finish();
-			return err;
-		};
-		CHILD_CHECK(try_map("0 0 10\n") == 0);
-		CHILD_CHECK(try_map("0 10 10\n") == 0);
-		CHILD_CHECK(try_map("0 5 10\n") == EPERM);   // spans both
-		CHILD_CHECK(try_map("0 15 10\n") == EPERM);  // runs past the map
-		CHILD_CHECK(try_map("0 20 1\n") == EPERM);   // unmapped outside
-		return 0;
+		UsernsChild inner([] { return 0; });
+		CHILD_CHECK_EQ(inner.setup_error(), 0);
+		CHILD_CHECK_EQ(inner.WriteMap("uid_map", "0 25 1\n7 51 2\n"), 0);
+		inner_pid.Send(inner.pid());
+		CHILD_CHECK_EQ(done.Receive(), 1);
+		return inner.Finish();
 	});
 	ASSERT_EQ(outer.setup_error(), 0);
-	ASSERT_THAT(outer.WriteMap("uid_map", "0 100000 10\n10 200000 10\n"), ErrnoIs(0));
+	ASSERT_THAT(outer.WriteMap("uid_map", outer_map), ErrnoIs(0));
 	ASSERT_THAT(outer.WriteMap("gid_map", "0 100000 10\n"), ErrnoIs(0));
+	outer.Go();
+	pid_t ipid = inner_pid.Receive();
+	ASSERT_GT(ipid, 0);
+	EXPECT_EQ(ReadFile(ProcPath(ipid, "uid_map")),
+		  "         0     300005          1\n         7     600001          2\n");
+	done.Send(1);
 	EXPECT_EQ(outer.Finish(), 0);
 }
 

@@ -6,7 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -50,19 +52,43 @@ TEST(Regression, Cve_2018_18955_NestedLargeMapGrantsNoAccess)
 	EXPECT_EQ(outer.Finish(), 0);
 }
 
-// The same shape read back: the inner map, seen from the initial
-// namespace, shows kernel ids (100000..), not outer's ids.
-TEST(Regression, Cve_2018_18955_LargeNestedMapReadsKernelIds)
+// The same shape in the direction the bug broke, kernel id to namespace
+// id (from_kuid with more than five extents): inside inner, files owned by
+// kernel 100000, 100004, 100005 and 100500 read as 0, 4, 5 and 500, and
+// inner's root reads its own ids as 0 (the vulnerable kernel reported the
+// overflow id, its reverse array holding outer's ids). The map read back
+// from the initial namespace shows kernel ids.
+TEST(Regression, Cve_2018_18955_LargeNestedMapTranslatesKernelIdsUp)
 {
 	SKIP_UNLESS_USERNS();
+	const unsigned kOwners[] = {100000, 100004, 100005, 100500};
+	std::vector<std::unique_ptr<ScratchFile>> files;
+	for (unsigned owner : kOwners) {
+		files.push_back(std::make_unique<ScratchFile>(
+			("cve-2018-18955-" + std::to_string(owner)).c_str(), owner, owner, 0644));
+		ASSERT_TRUE(files.back()->ok());
+	}
 	Channel pid_ch, done;
 	UsernsChild outer([&] {
 		CHILD_CHECK(BecomeRootInNamespace() == 0);
-		UsernsChild inner([] { return 0; });
-		CHILD_CHECK(inner.setup_error() == 0);
-		CHILD_CHECK(inner.WriteMap("uid_map", "0 0 1\n1 1 1\n2 2 1\n3 3 1\n4 4 1\n5 5 990\n") == 0);
+		UsernsChild inner([&] {
+			CHILD_CHECK(BecomeRootInNamespace() == 0);
+			CHILD_CHECK_EQ(getuid(), 0);
+			CHILD_CHECK_EQ(getgid(), 0);
+			for (size_t i = 0; i < files.size(); i++) {
+				struct stat st;
+				CHILD_CHECK(stat(files[i]->path(), &st) == 0);
+				CHILD_CHECK_EQ(st.st_uid, kOwners[i] - 100000);
+				CHILD_CHECK_EQ(st.st_gid, kOwners[i] - 100000);
+			}
+			return 0;
+		});
+		CHILD_CHECK_EQ(inner.setup_error(), 0);
+		const char *six = "0 0 1\n1 1 1\n2 2 1\n3 3 1\n4 4 1\n5 5 990\n";
+		CHILD_CHECK_EQ(inner.WriteMap("uid_map", six), 0);
+		CHILD_CHECK_EQ(inner.WriteMap("gid_map", six), 0);
 		pid_ch.Send(inner.pid());
-		done.Receive();
+		CHILD_CHECK_EQ(done.Receive(), 1);
 		return inner.Finish();
 	});
 	ASSERT_EQ(outer.setup_error(), 0);

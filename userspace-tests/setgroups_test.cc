@@ -90,6 +90,22 @@ INSTANTIATE_TEST_SUITE_P(Values, SetgroupsBadValue,
 			 ::testing::Values("maybe", "den", "DENY", "denyx", "1", " deny", "allow deny",
 					   "deny    \n"));
 
+// A write must be shorter than 8 bytes: "deny" padded to 7 bytes is
+// accepted, to 8 bytes refused.
+TEST(Setgroups, WriteOfSevenBytesPassesEightIsEinval)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild child([] { return 0; });
+	ASSERT_EQ(child.setup_error(), 0);
+	std::string path = ProcPath(child.pid(), "setgroups");
+	EXPECT_THAT(WriteFileOnce(path, "deny    "), ErrnoIs(EINVAL));
+	EXPECT_THAT(WriteFileOnce(path, "allow  \n"), ErrnoIs(EINVAL));
+	EXPECT_EQ(ReadFile(path), "allow\n");
+	EXPECT_THAT(WriteFileOnce(path, "deny   "), ErrnoIs(0));
+	EXPECT_EQ(ReadFile(path), "deny\n");
+	EXPECT_EQ(child.Finish(), 0);
+}
+
 // Writes must be at offset 0: a second write on the same fd is EINVAL.
 TEST(Setgroups, SecondWriteOnSameFdIsEinval)
 {

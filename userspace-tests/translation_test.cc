@@ -82,6 +82,59 @@ TEST(Translation, StatShowsMappedOwnerInsideIds)
 	}, false), 0);
 }
 
+// Uids and gids go through their own maps: here uids 0..9 map to 100000..
+// and gids 0..9 to 200000... An owner 100003:200007 reads 3:7; the same
+// numbers swapped (200003:100007) read as the overflow ids.
+TEST(Translation, StatTranslatesUidAndGidThroughTheirOwnMaps)
+{
+	SKIP_UNLESS_USERNS();
+	ScratchFile mapped("xlate-split", 100003, 200007, 0644);
+	ScratchFile swapped("xlate-swapped", 200003, 100007, 0644);
+	ASSERT_TRUE(mapped.ok() && swapped.ok());
+	std::string a = mapped.path(), b = swapped.path();
+	UsernsChild child([a, b] {
+		struct stat st;
+		CHILD_CHECK(stat(a.c_str(), &st) == 0);
+		CHILD_CHECK_EQ(st.st_uid, 3);
+		CHILD_CHECK_EQ(st.st_gid, 7);
+		CHILD_CHECK(stat(b.c_str(), &st) == 0);
+		CHILD_CHECK_EQ(st.st_uid, kOverflowUid);
+		CHILD_CHECK_EQ(st.st_gid, kOverflowGid);
+		CHILD_CHECK_EQ(getuid(), kOverflowUid);  // kernel uid 0 unmapped
+		return 0;
+	});
+	ASSERT_EQ(child.setup_error(), 0);
+	ASSERT_THAT(child.WriteMap("uid_map", "0 100000 10\n"), ErrnoIs(0));
+	ASSERT_THAT(child.WriteMap("gid_map", "0 200000 10\n"), ErrnoIs(0));
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// Ids created inside go down through their own maps: a file made by
+// uid 4, gid 6 of that namespace is owned by kernel 100004:200006.
+TEST(Translation, FileCreatedInsideUsesUidAndGidMapsApart)
+{
+	SKIP_UNLESS_USERNS();
+	const char *path = "/tmp/xlate-split-create";
+	unlink(path);
+	UsernsChild child([path] {
+		CHILD_CHECK(setresgid(6, 6, 6) == 0);
+		CHILD_CHECK(setresuid(4, 4, 4) == 0);
+		int fd = open(path, O_CREAT | O_WRONLY | O_EXCL, 0644);
+		CHILD_CHECK(fd >= 0);
+		close(fd);
+		return 0;
+	});
+	ASSERT_EQ(child.setup_error(), 0);
+	ASSERT_THAT(child.WriteMap("uid_map", "0 100000 10\n"), ErrnoIs(0));
+	ASSERT_THAT(child.WriteMap("gid_map", "0 200000 10\n"), ErrnoIs(0));
+	EXPECT_EQ(child.Finish(), 0);
+	struct stat st;
+	ASSERT_THAT(stat(path, &st), SyscallSucceeds());
+	EXPECT_EQ(st.st_uid, 100004u);
+	EXPECT_EQ(st.st_gid, 200006u);
+	unlink(path);
+}
+
 // The overflowuid and overflowgid sysctls decide what unmapped ids read as.
 TEST(Translation, OverflowSysctlsAreHonoured)
 {

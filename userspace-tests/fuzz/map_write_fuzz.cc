@@ -42,16 +42,24 @@ struct Outcome {
 // Exit statuses of the owner's writer process that are not an errno.
 constexpr int kWriterSetupFailed = 200;
 
+// The namespace to write into could not be made: that is no kernel answer
+// to compare with the model, so the run stops as a harness failure.
+[[noreturn]] void SetupFailed(const char *what, int err)
+{
+	printf("userns-fuzz: setup failed: %s%s%s\n", what, err > 0 ? ": " : "",
+	       err > 0 ? ErrnoName(err).c_str() : "");
+	fflush(stdout);
+	_exit(3);
+}
+
 // The owner creates the namespace and writes its map from the parent,
 // without capabilities; root reads the map back.
 Outcome WriteAsOwner(const char *map, Writer writer, const std::string &bytes)
 {
 	Outcome o{};
 	UsernsChild child([] { return 0; }, [] { return BecomeUser(kOwnerId, kOwnerId); });
-	if (child.setup_error()) {
-		o.err = child.setup_error() > 0 ? child.setup_error() : ECHILD;
-		return o;
-	}
+	if (child.setup_error())
+		SetupFailed("the owner's unshare(CLONE_NEWUSER)", child.setup_error());
 	o.err = RunInChild([&] {
 		if (BecomeUser(kOwnerId, kOwnerId) != 0)
 			return kWriterSetupFailed;
@@ -60,6 +68,8 @@ Outcome WriteAsOwner(const char *map, Writer writer, const std::string &bytes)
 			return kWriterSetupFailed;
 		return child.WriteMap(map, bytes);
 	});
+	if (o.err == kWriterSetupFailed)
+		SetupFailed("the owner's writer (ids or setgroups)", 0);
 	o.readback = ReadFile(ProcPath(child.pid(), map));
 	child.Finish();
 	return o;
@@ -72,6 +82,8 @@ Outcome WriteForReal(MapKind kind, Writer writer, const std::string &bytes)
 		return WriteAsOwner(map, writer, bytes);
 	Outcome o{};
 	o.err = WriteMapOfFreshNamespace(map, bytes, &o.readback);
+	if (o.err == kSetupFailed)
+		SetupFailed("root's unshare(CLONE_NEWUSER)", 0);
 	return o;
 }
 
@@ -321,8 +333,7 @@ Stats Fuzz(uint64_t seed, unsigned long writes)
 		       "  kernel: %s, read back \"%s\"\n  model:  %s, read back \"%s\"\n",
 		       (unsigned long long)seed, st.writes, kMapFiles[static_cast<int>(small.map)],
 		       kWriterNames[static_cast<int>(small.writer)], Escape(small.bytes).c_str(),
-		       got.err == kWriterSetupFailed ? "writer setup failed"
-						     : ErrnoName(got.err).c_str(),
+		       ErrnoName(got.err).c_str(),
 		       Escape(got.readback).c_str(), ErrnoName(want.err).c_str(),
 		       Escape(want.Readback()).c_str());
 		fflush(stdout);

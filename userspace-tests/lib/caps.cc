@@ -2,6 +2,7 @@
 #include "caps.h"
 
 #include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -46,6 +47,33 @@ int DropAllCapabilities()
 {
 	CapSets c;
 	return SetCaps(&c);
+}
+
+int ReadCapabilitySets(CapabilitySets *sets)
+{
+	CapSets c;
+	int err = GetCaps(&c);
+
+	if (err)
+		return err;
+	auto join = [](uint32_t lo, uint32_t hi) { return (uint64_t)hi << 32 | lo; };
+	sets->effective = join(c.data[0].effective, c.data[1].effective);
+	sets->permitted = join(c.data[0].permitted, c.data[1].permitted);
+	sets->inheritable = join(c.data[0].inheritable, c.data[1].inheritable);
+	return 0;
+}
+
+int RaiseInheritableAndAmbient(int cap)
+{
+	CapSets c;
+	int err = GetCaps(&c);
+
+	if (err)
+		return err;
+	c.data[cap / 32].inheritable |= 1u << (cap % 32);
+	if ((err = SetCaps(&c)))
+		return err;
+	return prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) == 0 ? 0 : errno;
 }
 
 bool HasEffectiveCapability(int cap)

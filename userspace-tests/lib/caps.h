@@ -5,6 +5,8 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
+
 #include <utility>
 
 #include "fd.h"
@@ -13,6 +15,14 @@
 int DropCapability(int cap);
 // Empties the effective, permitted and inheritable sets. 0 or errno.
 int DropAllCapabilities();
+// The calling process's capability sets, one bit per capability.
+struct CapabilitySets {
+	uint64_t effective, permitted, inheritable;
+};
+int ReadCapabilitySets(CapabilitySets *sets);
+// Adds cap (already permitted) to the inheritable set, then raises it in
+// the ambient set. 0 or errno.
+int RaiseInheritableAndAmbient(int cap);
 // Is cap in the effective set?
 bool HasEffectiveCapability(int cap);
 

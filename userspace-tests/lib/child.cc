@@ -14,10 +14,10 @@
 
 #include "errno_matchers.h"
 
-void ChildFail(const char *file, int line, const char *what)
+void ChildFail(const char *file, int line, const char *what, int err)
 {
-	fprintf(stderr, "child %d: %s:%d: check failed: %s\n", getpid(), file,
-		line, what);
+	fprintf(stderr, "child %d: %s:%d: check failed: %s (errno %s)\n",
+		getpid(), file, line, what, ErrnoName(err).c_str());
 	_exit(1);
 }
 
@@ -52,7 +52,14 @@ int Channel::Receive(int timeout_ms)
 	int value;
 	ssize_t n;
 
-	if (poll(&pfd, 1, timeout_ms) != 1)
+	int ready;
+
+	// A signal (SIGCHLD from a test's other child) must not read as
+	// "nothing came".
+	do {
+		ready = poll(&pfd, 1, timeout_ms);
+	} while (ready < 0 && errno == EINTR);
+	if (ready != 1)
 		return -1;
 	do {
 		n = read(rd_.get(), &value, sizeof(value));
@@ -107,4 +114,12 @@ int ScopedChild::Wait()
 int RunInChild(const std::function<int()> &fn)
 {
 	return ScopedChild(fn).Wait();
+}
+
+void ChildFailEq(const char *file, int line, const char *a, long long got, const char *b,
+		 long long want)
+{
+	fprintf(stderr, "child %d: %s:%d: %s is %lld, wanted %s = %lld\n", getpid(), file, line,
+		a, got, b, want);
+	_exit(1);
 }

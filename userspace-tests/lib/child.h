@@ -10,11 +10,19 @@
 
 #include "fd.h"
 
-// Inside a forked child only.
+// Inside a forked child only. A failure prints the check and errno (as
+// the last failed call left it).
 #define CHILD_CHECK(cond)                                                    \
 	do {                                                                 \
 		if (!(cond))                                                 \
-			ChildFail(__FILE__, __LINE__, #cond);                \
+			ChildFail(__FILE__, __LINE__, #cond, errno);         \
+	} while (0)
+// CHILD_CHECK_EQ(a, b): prints both values when they differ.
+#define CHILD_CHECK_EQ(a, b)                                                 \
+	do {                                                                 \
+		long long a_ = (long long)(a), b_ = (long long)(b);          \
+		if (a_ != b_)                                                \
+			ChildFailEq(__FILE__, __LINE__, #a, a_, #b, b_);     \
 	} while (0)
 // CHILD_CHECK_ERRNO(call, E): call must fail with errno E.
 #define CHILD_CHECK_ERRNO(call, e)                                           \
@@ -26,7 +34,9 @@
 				       e);                                   \
 	} while (0)
 
-[[noreturn]] void ChildFail(const char *file, int line, const char *what);
+[[noreturn]] void ChildFail(const char *file, int line, const char *what, int err);
+[[noreturn]] void ChildFailEq(const char *file, int line, const char *a, long long got,
+			      const char *b, long long want);
 [[noreturn]] void ChildFailErrno(const char *file, int line, const char *what,
 				 long ret, int got, int want);
 

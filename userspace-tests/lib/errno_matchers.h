@@ -14,6 +14,8 @@ inline std::string ErrnoName(int e)
 {
 	if (e == 0)
 		return "success";
+	if (e < 0)
+		return "no errno (" + std::to_string(e) + ": the test's setup failed)";
 	const char *name = strerrorname_np(e);
 	return name ? name : "errno " + std::to_string(e);
 }

@@ -14,23 +14,40 @@
 #include "errno_matchers.h"
 #include "fd.h"
 
-std::string ReadFile(const std::string &path, int *err)
+namespace {
+
+std::string ReadToEnd(int fd, int *err)
 {
-	FileDescriptor fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
 	std::string out;
 	char buf[4096];
 	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		out.append(buf, n);
+	if (err)
+		*err = n < 0 ? errno : 0;
+	return out;
+}
+
+}  // namespace
+
+std::string ReadFile(const std::string &path, int *err)
+{
+	FileDescriptor fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
 
 	if (!fd.valid()) {
 		if (err)
 			*err = errno;
 		return "";
 	}
-	while ((n = read(fd.get(), buf, sizeof(buf))) > 0)
-		out.append(buf, n);
-	if (err)
-		*err = n < 0 ? errno : 0;
-	return out;
+	return ReadToEnd(fd.get(), err);
+}
+
+std::string ReadFd(int fd)
+{
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		return "";
+	return ReadToEnd(fd, nullptr);
 }
 
 int WriteAll(int fd, std::string_view data)
@@ -87,7 +104,7 @@ UsernsChild::UsernsChild(std::function<int()> body, std::function<int()> before)
 		  }
 		  ready_.Send(unshare(CLONE_NEWUSER) == 0 ? 0 : errno);
 		  if (go_.Receive(-1) != 1)
-			  return 0;  // the test gave up on us
+			  return kNeverReleased;
 		  return body();
 	  })
 {
@@ -121,8 +138,10 @@ int WriteMapOfFreshNamespace(const char *map, std::string_view text,
 {
 	UsernsChild child([] { return 0; });
 
+	// The caller compares the result with the write's errno: a failed
+	// setup must not pass for one.
 	if (child.setup_error())
-		return child.setup_error() > 0 ? child.setup_error() : ECHILD;
+		return kSetupFailed;
 	int err = child.WriteMap(map, text);
 	if (readback)
 		*readback = ReadFile(ProcPath(child.pid(), map));

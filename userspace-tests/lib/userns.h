@@ -20,6 +20,9 @@ constexpr gid_t kTestGid = 1000;
 
 // Whole-file read; on failure returns "" and sets *err (if given) to errno.
 std::string ReadFile(const std::string &path, int *err = nullptr);
+// Reads an open fd from offset 0 to its end ("" on error), with the
+// credentials it was opened with.
+std::string ReadFd(int fd);
 // open(O_WRONLY) + one write of all of data. 0, or the errno of whichever
 // step failed (EIO for a short write).
 int WriteFileOnce(const std::string &path, std::string_view data);
@@ -40,6 +43,10 @@ bool UserNamespacesAvailable();
 			GTEST_SKIP() << "kernel has no user namespaces "      \
 					"(unshare(CLONE_NEWUSER) fails)";     \
 	} while (0)
+
+// UsernsChild's exit status when the test never let its body run (a child
+// that did nothing must not read as a pass).
+constexpr int kNeverReleased = 121;
 
 // A forked child that runs `before` (if given; non-zero return aborts with
 // that status), unshares a new user namespace, then waits until Go() to run
@@ -66,6 +73,10 @@ private:
 	int setup_error_ = -1;
 	bool released_ = false;
 };
+
+// WriteMapOfFreshNamespace's result when the namespace could not be made
+// (a gtest failure is recorded too); no errno has this value.
+constexpr int kSetupFailed = -1000;
 
 // Writes text to <map> of a fresh child namespace from this process (root
 // in the initial namespace, unless the caller dropped privileges) and
