@@ -67,7 +67,7 @@ FRAGMENTS := $(TOP)/kernel-config/base.config \
 STRICT_SKIPS := $(if $(and $(filter ours,$(TREE)),$(filter y,$(USERNS))),1,0)
 
 .PHONY: all help deps fetch tree config kernel tests initramfs abi-module abi-check run test bench bench-smoke \
-	test-host test-slow reference profile-fstat check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
+	test-host test-slow mutate mutate-list reference profile-fstat check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
 
 ##@ Run
 all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
@@ -173,6 +173,14 @@ test-debug: deps ## The suite and 5000 fuzzed writes on the debug kernel (KASAN,
 	$(MAKE) run DEBUG=1 BOOT_TIMEOUT=300 RUN_TIMEOUT=3600 || rc=1; \
 	$(MAKE) fuzz DEBUG=1 FUZZ_WRITES=$${FUZZ_WRITES:-5000} RUN_TIMEOUT=3600 || rc=1; \
 	exit $$rc
+
+mutate: deps ## Mutation testing of the series: each of ci/mutants.json built, booted, tested (MUTANT=a,b)
+	$(Q)$(MAKE) tree PATCHES=series
+	$(Q)$(MAKE) initramfs
+	$(Q)$(TOP)/ci/mutate $(if $(MUTANT),--only $(MUTANT))
+
+mutate-list: ## The mutants of ci/mutants.json, each with the behaviour it breaks
+	$(Q)O=$(O) $(TOP)/ci/mutate --list
 
 ##@ Regressions
 check-series: deps ## Every prefix of the series: build (USER_NS=y/n), boot, test; a table

@@ -57,9 +57,12 @@ struct Extent {
 constexpr Extent kIdentity = {0, 0, 4294967295u};
 
 // What the probe must print for a namespace with these maps.
-std::string Expected(const Extent &uid, const Extent &gid, const Extent &projid)
+std::string Expected(const Extent &uid, const Extent &gid, const Extent &projid,
+		     uint32_t overflow_uid = 65534, uint32_t overflow_gid = 65534)
 {
-	auto munge = [](uint32_t id) { return id == kNone ? 65534u : id; };
+	auto munge = [](uint32_t id, uint32_t overflow = 65534) {
+		return id == kNone ? overflow : id;
+	};
 	std::ostringstream out;
 	for (uint32_t id : kIds) {
 		out << "make_kuid " << id << " " << uid.Down(id) << "\n"
@@ -68,8 +71,8 @@ std::string Expected(const Extent &uid, const Extent &gid, const Extent &projid)
 		    << "from_kuid " << id << " " << uid.Up(id) << "\n"
 		    << "from_kgid " << id << " " << gid.Up(id) << "\n"
 		    << "from_kprojid " << id << " " << projid.Up(id) << "\n"
-		    << "from_kuid_munged " << id << " " << munge(uid.Up(id)) << "\n"
-		    << "from_kgid_munged " << id << " " << munge(gid.Up(id)) << "\n"
+		    << "from_kuid_munged " << id << " " << munge(uid.Up(id), overflow_uid) << "\n"
+		    << "from_kgid_munged " << id << " " << munge(gid.Up(id), overflow_gid) << "\n"
 		    << "from_kprojid_munged " << id << " " << munge(projid.Up(id)) << "\n"
 		    << "kuid_has_mapping " << id << " " << (uid.Up(id) != kNone) << "\n"
 		    << "kgid_has_mapping " << id << " " << (gid.Up(id) != kNone) << "\n";
@@ -87,14 +90,40 @@ TEST(AbiModule, NonGplModuleAnswersInTheInitialNamespace)
 	EXPECT_EQ(ReadFile(kProbe), Expected(kIdentity, kIdentity, kIdentity));
 }
 
+// Sets the overflowuid and overflowgid sysctls for its lifetime.
+class OverflowIds {
+public:
+	OverflowIds(const char *uid, const char *gid)
+		: old_uid_(ReadFile(kUidKnob)), old_gid_(ReadFile(kGidKnob))
+	{
+		ok_ = !WriteFileOnce(kUidKnob, uid) && !WriteFileOnce(kGidKnob, gid);
+	}
+	~OverflowIds()
+	{
+		WriteFileOnce(kUidKnob, old_uid_);
+		WriteFileOnce(kGidKnob, old_gid_);
+	}
+	bool ok() const { return ok_; }
+
+private:
+	static constexpr const char *kUidKnob = "/proc/sys/kernel/overflowuid";
+	static constexpr const char *kGidKnob = "/proc/sys/kernel/overflowgid";
+	std::string old_uid_, old_gid_;
+	bool ok_;
+};
+
 // In a child namespace mapping uids 0..999 to 100000.., gids to 200000..
-// and projids 0..9 to 300000.., the module's calls go through each map.
+// and projids 0..9 to 300000.., the module's calls go through each map,
+// and unmapped ids read as the overflow ids of their kind (set apart
+// here: 12345 for uids, 23456 for gids; projids always 65534).
 TEST(AbiModule, NonGplModuleAnswersInAChildNamespace)
 {
 	SKIP_UNLESS_USERNS();
 	ASSERT_THAT(LoadProbe(), ErrnoIs(0));
+	OverflowIds overflow("12345", "23456");
+	ASSERT_TRUE(overflow.ok());
 	const Extent uid = {0, 100000, 1000}, gid = {0, 200000, 1000}, projid = {0, 300000, 10};
-	std::string want = Expected(uid, gid, projid);
+	std::string want = Expected(uid, gid, projid, 12345, 23456);
 	UsernsChild child([&want] {
 		std::string got = ReadFile(kProbe);
 		if (got != want)

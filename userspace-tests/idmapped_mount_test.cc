@@ -23,16 +23,17 @@
 namespace {
 
 // Opens a detached copy of the mount at dir, idmapped with a fresh user
-// namespace whose uid and gid maps are both map. 0 or the errno of the
-// step that failed.
-int OpenIdmappedTree(const char *dir, const std::string &map, FileDescriptor *tree)
+// namespace whose uid map is map and gid map gid_map (map when empty). 0
+// or the errno of the step that failed.
+int OpenIdmappedTree(const char *dir, const std::string &map, FileDescriptor *tree,
+		     const std::string &gid_map = "")
 {
 	UsernsChild holder([] { return 0; });
 	if (holder.setup_error())
 		return holder.setup_error();
 	if (int err = holder.WriteMap("uid_map", map))
 		return err;
-	if (int err = holder.WriteMap("gid_map", map))
+	if (int err = holder.WriteMap("gid_map", gid_map.empty() ? map : gid_map))
 		return err;
 	FileDescriptor userns(open(ProcPath(holder.pid(), "ns/user").c_str(), O_RDONLY | O_CLOEXEC));
 	if (!userns.valid())
@@ -124,4 +125,19 @@ TEST(IdmappedMount, IdmapComposesWithTheCallersNamespace)
 		CHILD_CHECK(st.st_gid == 4);
 		return 0;
 	}, false), 0);
+}
+
+// Uids and gids go through their own maps of the idmap: uid map
+// "1000 2000 5", gid map "1000 3000 5" shows owner 1002:1003 as 2002:3003.
+TEST(IdmappedMount, UidAndGidGoThroughTheirOwnMaps)
+{
+	SKIP_UNLESS_USERNS();
+	ScratchFile f("idmap-split", 1002, 1003, 0644);
+	ASSERT_TRUE(f.ok());
+	FileDescriptor tree;
+	ASSERT_THAT(OpenIdmappedTree("/tmp", "1000 2000 5\n", &tree, "1000 3000 5\n"), ErrnoIs(0));
+	struct stat st;
+	ASSERT_EQ(fstatat(tree.get(), "idmap-split", &st, 0), 0) << strerror(errno);
+	EXPECT_EQ(st.st_uid, 2002u);
+	EXPECT_EQ(st.st_gid, 3003u);
 }
