@@ -89,7 +89,18 @@ public:
 	Watchdog(int seconds, std::string xml_path)
 		: limit_(seconds), xml_path_(std::move(xml_path)), thread_([this] { Run(); })
 	{
-		thread_.detach();
+	}
+
+	// gtest deletes its listeners at exit: stop the thread first (a
+	// condition variable cannot be destroyed under a waiter).
+	~Watchdog() override
+	{
+		{
+			std::lock_guard<std::mutex> lock(mu_);
+			stop_ = true;
+		}
+		cv_.notify_all();
+		thread_.join();
 	}
 
 	void OnTestStart(const ::testing::TestInfo &info) override
@@ -126,11 +137,14 @@ private:
 	{
 		std::unique_lock<std::mutex> lock(mu_);
 		for (;;) {
-			cv_.wait(lock, [this] { return running_; });
+			cv_.wait(lock, [this] { return running_ || stop_; });
+			if (stop_)
+				return;
 			unsigned long gen = generation_;
 			auto deadline = started_ + std::chrono::seconds(limit_);
-			if (cv_.wait_until(lock, deadline,
-					   [&] { return !running_ || generation_ != gen; }))
+			if (cv_.wait_until(lock, deadline, [&] {
+				    return !running_ || generation_ != gen || stop_;
+			    }))
 				continue;
 			std::string test = suite_ + "." + name_;
 			lock.unlock();
@@ -215,7 +229,7 @@ private:
 	const std::string xml_path_;
 	std::mutex mu_;
 	std::condition_variable cv_;
-	bool running_ = false;
+	bool running_ = false, stop_ = false;
 	unsigned long generation_ = 0;
 	std::string suite_, name_;
 	Clock::time_point started_;
