@@ -5,11 +5,14 @@
 // kernel id is taken as an id of the idmap's namespace and mapped down.
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -140,4 +143,38 @@ TEST(IdmappedMount, UidAndGidGoThroughTheirOwnMaps)
 	ASSERT_EQ(fstatat(tree.get(), "idmap-split", &st, 0), 0) << strerror(errno);
 	EXPECT_EQ(st.st_uid, 2002u);
 	EXPECT_EQ(st.st_gid, 3003u);
+}
+
+// A filesystem mounted inside a user namespace (tmpfs, whose superblock
+// then belongs to that namespace) seen through an idmapped mount: the
+// owner is first taken into the filesystem's namespace, then mapped by the
+// idmap. Outer maps 0..999 to 100000..; inside it a file is owned by 3
+// (kernel 100003); the idmap's namespace maps its 3 to outer's 7, so the
+// file reads as owned by 7 through the idmapped mount and by 3 directly.
+TEST(IdmappedMount, FilesystemMountedInANamespaceMapsFromItsOwnIds)
+{
+	SKIP_UNLESS_USERNS();
+	const char *dir = "/tmp/idmap-fs-in-ns";
+	ASSERT_TRUE(mkdir(dir, 0755) == 0 || errno == EEXIST);
+	EXPECT_EQ(RunInMappedNamespace(100000, 1000, [dir] {
+		CHILD_CHECK(unshare(CLONE_NEWNS) == 0);
+		CHILD_CHECK(mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0);
+		CHILD_CHECK(mount("tmpfs", dir, "tmpfs", 0, "mode=0777") == 0);
+		std::string file = std::string(dir) + "/f";
+		FileDescriptor f(open(file.c_str(), O_CREAT | O_WRONLY, 0644));
+		CHILD_CHECK(f.valid());
+		CHILD_CHECK(fchown(f.get(), 3, 3) == 0);
+		FileDescriptor tree;
+		int err = OpenIdmappedTree(dir, "3 7 1\n", &tree);
+		if (err)
+			fprintf(stderr, "idmapped tree of %s: %s\n", dir, ErrnoName(err).c_str());
+		CHILD_CHECK_EQ(err, 0);
+		struct stat st;
+		CHILD_CHECK(fstatat(tree.get(), "f", &st, 0) == 0);
+		CHILD_CHECK_EQ(st.st_uid, 7);
+		CHILD_CHECK_EQ(st.st_gid, 7);
+		CHILD_CHECK(stat(file.c_str(), &st) == 0);
+		CHILD_CHECK_EQ(st.st_uid, 3);
+		return 0;
+	}), 0);
 }

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <string>
@@ -249,6 +250,39 @@ TEST(MapPrivilege, UnprivilegedOwnerMapsOwnIdOfNestedParent)
 		  "         0     200007          1\n");
 	done.Send(1);
 	EXPECT_EQ(outer.Finish(), 0);
+}
+
+// The unprivileged "own id" rule is for the namespace's owner. Uid 3000,
+// holding capabilities outside, joins a namespace that uid 1000 owns
+// (setns() gives it every capability there) and may not map its own uid:
+// it is not the owner and holds no CAP_SETUID over the parent. The owner
+// then still can.
+TEST(MapPrivilege, NonOwnerMayNotMapItsOwnId)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild target([] { return 0; }, [] { return BecomeUser(kTestUid, kTestGid); });
+	ASSERT_EQ(target.setup_error(), 0);
+	pid_t tpid = target.pid();
+	EXPECT_EQ(RunInChild([tpid] {
+		FileDescriptor ns(open(ProcPath(tpid, "ns/user").c_str(), O_RDONLY));
+		CHILD_CHECK(ns.valid());
+		CHILD_CHECK(prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) == 0);
+		CHILD_CHECK(setresgid(3000, 3000, 3000) == 0);
+		CHILD_CHECK(setresuid(3000, 3000, 3000) == 0);
+		CHILD_CHECK_EQ(RaiseEffectiveToPermitted(), 0);
+		CHILD_CHECK(setns(ns.get(), CLONE_NEWUSER) == 0);
+		// The new credentials made it non-dumpable: its proc files
+		// would belong to root, which this namespace cannot open.
+		CHILD_CHECK(prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) == 0);
+		CHILD_CHECK_EQ(WriteFileOnce("/proc/self/uid_map", "0 3000 1\n"), EPERM);
+		return 0;
+	}), 0);
+	EXPECT_EQ(RunInChild([tpid] {
+		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
+		CHILD_CHECK_EQ(WriteFileOnce(ProcPath(tpid, "uid_map"), kOwnUid), 0);
+		return 0;
+	}), 0);
+	EXPECT_EQ(target.Finish(), 0);
 }
 
 // An fd opened by an unprivileged process and written by root gains

@@ -298,13 +298,15 @@ TEST(Translation, NestedMapsComposeAcrossThreeLevels)
 
 // With more than five extents (the sorted-array path) both directions
 // work for every extent: stat() maps kernel ids up (reverse array),
-// chown() maps namespace ids down (forward array). Ids between the
-// extents stay unmapped.
+// chown() maps namespace ids down (forward array). The kernel ids run the
+// other way from the namespace ids, so the two arrays are in different
+// orders and a lookup in the wrong one fails. Ids between the extents
+// stay unmapped.
 TEST(Translation, LargeMapTranslatesEveryExtent)
 {
 	SKIP_UNLESS_USERNS();
 	constexpr int kExtents = 8;
-	auto kid = [](int i) { return 300000u + 7 * i; };
+	auto kid = [](int i) { return 300000u + 7 * (kExtents - 1 - i); };
 	std::string map;
 	for (int i = kExtents - 1; i >= 0; i--)
 		map += std::to_string(10 * i) + " " + std::to_string(kid(i)) + " 1\n";

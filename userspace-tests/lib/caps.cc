@@ -76,6 +76,18 @@ int RaiseInheritableAndAmbient(int cap)
 	return prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) == 0 ? 0 : errno;
 }
 
+int RaiseEffectiveToPermitted()
+{
+	CapSets c;
+	int err = GetCaps(&c);
+
+	if (err)
+		return err;
+	for (auto &d : c.data)
+		d.effective = d.permitted;
+	return SetCaps(&c);
+}
+
 bool HasEffectiveCapability(int cap)
 {
 	CapSets c;

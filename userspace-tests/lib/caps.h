@@ -23,6 +23,9 @@ int ReadCapabilitySets(CapabilitySets *sets);
 // Adds cap (already permitted) to the inheritable set, then raises it in
 // the ambient set. 0 or errno.
 int RaiseInheritableAndAmbient(int cap);
+// Makes the effective set equal the permitted set (after a uid change
+// under PR_SET_KEEPCAPS). 0 or errno.
+int RaiseEffectiveToPermitted();
 // Is cap in the effective set?
 bool HasEffectiveCapability(int cap);
 
