@@ -196,16 +196,16 @@ bisect: deps ## git bisect KERNEL_SRC=<git tree> GOOD=<rev> BAD=<rev> TEST=<filt
 		TEST="$(TEST)" O=$(O) git bisect run $(TOP)/ci/bisect-run; \
 		git bisect log | tail -n 3; git bisect reset >/dev/null
 
+##@ Patches
+check-patches: ## Series file vs patches/: missing files, unlisted patches, headers
+	$(Q)$(TOP)/ci/check-patches
+
 abi-check: deps ## Exports of ours vs the reference (Module.symvers, USER_NS=y): none lost or relicensed
 	$(Q)$(MAKE) kernel PATCHES=series USERNS=y
 	$(Q)$(MAKE) kernel PATCHES=none USERNS=y
 	$(Q)$(TOP)/ci/abi-check $(O)/kbuild/ref-userns-y/Module.symvers $(O)/kbuild/ours-userns-y/Module.symvers \
 		| tee $(O)/abi-check.txt | grep -v '^  ADDED' || { echo "  (whole report: $(O)/abi-check.txt)"; exit 1; }
 	$(Q)echo "  ABI      added exports listed in $(O)/abi-check.txt"
-
-##@ Patches
-check-patches: ## Series file vs patches/: missing files, unlisted patches, headers
-	$(Q)$(TOP)/ci/check-patches
 
 checkpatch: tree ## checkpatch.pl --strict on every patch; fails on errors
 	$(Q)cd $(SRC) && bad=0; for p in $$(sed -e 's/#.*//' $(TOP)/patches/series); do \
