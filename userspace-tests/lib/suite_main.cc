@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // The suite's main(): gtest's, plus the per-test watchdog.
-//   userns-tests [gtest flags] [--test-timeout=SECONDS]   (default 60, 0: off)
+//   userns-tests [gtest flags] [--test-timeout=SECONDS] [--test-grace=SECONDS]
+// A test still running after --test-timeout (default 60, 0: off) fails;
+// one still blocked --test-grace later (default 10) ends the run.
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -12,10 +14,12 @@
 int main(int argc, char **argv)
 {
 	::testing::InitGoogleTest(&argc, argv);
-	int timeout = 60;
+	int timeout = 60, grace = 10;
 	for (int i = 1; i < argc; i++) {
 		if (!strncmp(argv[i], "--test-timeout=", 15)) {
 			timeout = atoi(argv[i] + 15);
+		} else if (!strncmp(argv[i], "--test-grace=", 13)) {
+			grace = atoi(argv[i] + 13);
 		} else {
 			fprintf(stderr, "userns-tests: unknown argument %s\n", argv[i]);
 			return 2;
@@ -23,6 +27,6 @@ int main(int argc, char **argv)
 	}
 	std::string output = ::testing::GTEST_FLAG(output);
 	std::string xml = output.rfind("xml:", 0) == 0 ? output.substr(4) : "";
-	InstallWatchdog(timeout, xml);
+	InstallWatchdog(timeout, grace, xml);
 	return RUN_ALL_TESTS();
 }

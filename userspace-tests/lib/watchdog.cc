@@ -86,8 +86,9 @@ struct Finished {
 
 class Watchdog : public ::testing::EmptyTestEventListener {
 public:
-	Watchdog(int seconds, std::string xml_path)
-		: limit_(seconds), xml_path_(std::move(xml_path)), thread_([this] { Run(); })
+	Watchdog(int seconds, int grace_seconds, std::string xml_path)
+		: limit_(seconds), grace_(grace_seconds), xml_path_(std::move(xml_path)),
+		  thread_([this] { Run(); })
 	{
 	}
 
@@ -131,8 +132,6 @@ public:
 	}
 
 private:
-	static constexpr int kGraceSeconds = 10;
-
 	void Run()
 	{
 		std::unique_lock<std::mutex> lock(mu_);
@@ -150,7 +149,7 @@ private:
 			lock.unlock();
 			Expire(test);
 			lock.lock();
-			if (cv_.wait_for(lock, std::chrono::seconds(kGraceSeconds),
+			if (cv_.wait_for(lock, std::chrono::seconds(grace_),
 					 [&] { return !running_ || generation_ != gen; }))
 				continue;
 			GiveUp(test);
@@ -175,12 +174,12 @@ private:
 	[[noreturn]] void GiveUp(const std::string &test)
 	{
 		printf("[  TIMEOUT ] %s: still blocked %d s later; writing the results so far "
-		       "and exiting\n", test.c_str(), kGraceSeconds);
+		       "and exiting\n", test.c_str(), grace_);
 		fflush(stdout);
 		Finished hung{suite_, name_,
 			      "TIMEOUT: " + test + " did not finish within " +
 				      std::to_string(limit_) + " s and stayed blocked (watchdog)",
-			      false, (double)limit_ + kGraceSeconds};
+			      false, (double)limit_ + grace_};
 		done_.push_back(hung);
 		WriteXml();
 		_exit(1);
@@ -225,7 +224,7 @@ private:
 		fclose(out);
 	}
 
-	const int limit_;
+	const int limit_, grace_;
 	const std::string xml_path_;
 	std::mutex mu_;
 	std::condition_variable cv_;
@@ -239,9 +238,10 @@ private:
 
 }  // namespace
 
-void InstallWatchdog(int seconds, const std::string &xml_path)
+void InstallWatchdog(int seconds, int grace_seconds, const std::string &xml_path)
 {
 	if (seconds <= 0)
 		return;
-	::testing::UnitTest::GetInstance()->listeners().Append(new Watchdog(seconds, xml_path));
+	::testing::UnitTest::GetInstance()->listeners().Append(
+		new Watchdog(seconds, grace_seconds, xml_path));
 }

@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
-// Installs the watchdog for this run: seconds per test (0: none) and the
-// path of the XML report ("" when none was asked for).
-void InstallWatchdog(int seconds, const std::string &xml_path);
+// Installs the watchdog for this run: seconds per test (0: none), seconds
+// of grace before a test still blocked ends the run, and the path of the
+// XML report ("" when none was asked for).
+void InstallWatchdog(int seconds, int grace_seconds, const std::string &xml_path);
