@@ -122,6 +122,15 @@ bool UnprivilegedMayWrite(const ModelResult &r, MapKind map, Writer writer)
 	return map == MapKind::kUid || writer == Writer::kOwnerSetgroupsDenied;
 }
 
+// Mapping lower uid 0 needs CAP_SETFCAP in the parent (the writer opened
+// the file there).
+bool MapsLowerRootWithoutSetfcap(const ModelResult &r, MapKind map, Writer writer)
+{
+	return writer == Writer::kRootWithoutSetfcap && map == MapKind::kUid &&
+	       std::any_of(r.extents.begin(), r.extents.end(),
+			   [](const ModelExtent &e) { return e.lower == 0; });
+}
+
 }  // namespace
 
 ModelResult PredictWrite(std::string_view bytes, MapKind map, Writer writer)
@@ -129,7 +138,9 @@ ModelResult PredictWrite(std::string_view bytes, MapKind map, Writer writer)
 	ModelResult r = Parse(bytes);
 	if (r.err)
 		return r;
-	if (writer != Writer::kRoot && !UnprivilegedMayWrite(r, map, writer)) {
+	bool root = writer == Writer::kRoot || writer == Writer::kRootWithoutSetfcap;
+	if ((!root && !UnprivilegedMayWrite(r, map, writer)) ||
+	    MapsLowerRootWithoutSetfcap(r, map, writer)) {
 		r.err = EPERM;
 		r.extents.clear();
 	}

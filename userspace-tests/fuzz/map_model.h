@@ -28,6 +28,7 @@ enum class Writer {
 	kRoot,                  // root in the parent: privilege never decides
 	kOwner,                 // the namespace's creator, kOwnerId, no capabilities
 	kOwnerSetgroupsDenied,  // the same, after writing "deny" to setgroups
+	kRootWithoutSetfcap,    // root in the parent without CAP_SETFCAP
 };
 
 // The unprivileged writer's uid and gid in the initial namespace.

@@ -12,6 +12,7 @@
 //
 // J worker processes (default: one per CPU) share the writes; worker i
 // uses seed S+i and prints it, so "--seed=S+i --jobs=1" replays it.
+#include <linux/capability.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -25,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "caps.h"
 #include "child.h"
 #include "errno_matchers.h"
 #include "map_model.h"
@@ -33,7 +35,8 @@
 namespace {
 
 const char *const kMapFiles[] = {"uid_map", "gid_map", "projid_map"};
-const char *const kWriterNames[] = {"root", "owner", "owner, setgroups denied"};
+const char *const kWriterNames[] = {"root", "owner", "owner, setgroups denied",
+				    "root without CAP_SETFCAP"};
 
 struct Outcome {
 	int err;
@@ -89,14 +92,25 @@ Outcome WriteAsOwner(const char *map, Writer writer, const std::string &bytes)
 	return o;
 }
 
-// Root in the parent creates a namespace and writes its map.
-Outcome WriteAsRoot(const char *map, const std::string &bytes)
+// Root in the parent creates a namespace and writes its map, from a
+// process without CAP_SETFCAP when setfcap is false.
+Outcome WriteAsRoot(const char *map, const std::string &bytes, bool setfcap)
 {
 	Outcome o{};
 	UsernsChild child([] { return 0; });
 	if (child.setup_error())
 		SetupFailed("root's unshare(CLONE_NEWUSER)", child.setup_error());
-	o.err = child.WriteMap(map, bytes);
+	if (setfcap) {
+		o.err = child.WriteMap(map, bytes);
+	} else {
+		o.err = RunInChild([&] {
+			if (DropCapability(CAP_SETFCAP) != 0)
+				return kWriterSetupFailed;
+			return child.WriteMap(map, bytes);
+		});
+		if (o.err == kWriterSetupFailed)
+			SetupFailed("dropping CAP_SETFCAP", 0);
+	}
 	o.readback = ReadFile(ProcPath(child.pid(), map));
 	if (o.err)
 		o.untouched = RefusedWriteChangedNothing(child.pid(), map);
@@ -107,9 +121,9 @@ Outcome WriteAsRoot(const char *map, const std::string &bytes)
 Outcome WriteForReal(MapKind kind, Writer writer, const std::string &bytes)
 {
 	const char *map = kMapFiles[static_cast<int>(kind)];
-	if (writer != Writer::kRoot)
-		return WriteAsOwner(map, writer, bytes);
-	return WriteAsRoot(map, bytes);
+	if (writer == Writer::kRoot || writer == Writer::kRootWithoutSetfcap)
+		return WriteAsRoot(map, bytes, writer == Writer::kRoot);
+	return WriteAsOwner(map, writer, bytes);
 }
 
 struct Case {
@@ -136,8 +150,10 @@ public:
 	{
 		Case c;
 		c.map = static_cast<MapKind>(Pick(3));
-		c.writer = Chance(50) ? Writer::kRoot : static_cast<Writer>(1 + Pick(2));
-		c.bytes = c.writer != Writer::kRoot && Chance(60) ? OwnMap() : Bytes();
+		c.writer = Chance(50) ? (Chance(20) ? Writer::kRootWithoutSetfcap : Writer::kRoot)
+				      : static_cast<Writer>(1 + Pick(2));
+		bool owner = c.writer == Writer::kOwner || c.writer == Writer::kOwnerSetgroupsDenied;
+		c.bytes = owner && Chance(60) ? OwnMap() : Bytes();
 		return c;
 	}
 
