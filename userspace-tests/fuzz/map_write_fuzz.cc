@@ -67,15 +67,26 @@ constexpr int kWriterSetupFailed = 200;
 	_exit(3);
 }
 
+// What a write of child's map with result err left behind: the map read
+// back and, after a refusal, whether it stayed empty and writable. Lets the
+// child finish.
+Outcome Observe(UsernsChild &child, const char *map, int err)
+{
+	Outcome o{err, ReadFile(ProcPath(child.pid(), map))};
+	if (err)
+		o.untouched = RefusedWriteChangedNothing(child.pid(), map);
+	child.Finish();
+	return o;
+}
+
 // The owner creates the namespace and writes its map from the parent,
 // without capabilities; root reads the map back.
 Outcome WriteAsOwner(const char *map, Writer writer, const std::string &bytes)
 {
-	Outcome o{};
 	UsernsChild child([] { return 0; }, [] { return BecomeUser(kOwnerId, kOwnerId); });
 	if (child.setup_error())
 		SetupFailed("the owner's unshare(CLONE_NEWUSER)", child.setup_error());
-	o.err = RunInChild([&] {
+	int err = RunInChild([&] {
 		if (BecomeUser(kOwnerId, kOwnerId) != 0)
 			return kWriterSetupFailed;
 		if (writer == Writer::kOwnerSetgroupsDenied &&
@@ -83,39 +94,28 @@ Outcome WriteAsOwner(const char *map, Writer writer, const std::string &bytes)
 			return kWriterSetupFailed;
 		return child.WriteMap(map, bytes);
 	});
-	if (o.err == kWriterSetupFailed)
+	if (err == kWriterSetupFailed)
 		SetupFailed("the owner's writer (ids or setgroups)", 0);
-	o.readback = ReadFile(ProcPath(child.pid(), map));
-	if (o.err)
-		o.untouched = RefusedWriteChangedNothing(child.pid(), map);
-	child.Finish();
-	return o;
+	return Observe(child, map, err);
 }
 
 // Root in the parent creates a namespace and writes its map, from a
 // process without CAP_SETFCAP when setfcap is false.
 Outcome WriteAsRoot(const char *map, const std::string &bytes, bool setfcap)
 {
-	Outcome o{};
 	UsernsChild child([] { return 0; });
 	if (child.setup_error())
 		SetupFailed("root's unshare(CLONE_NEWUSER)", child.setup_error());
-	if (setfcap) {
-		o.err = child.WriteMap(map, bytes);
-	} else {
-		o.err = RunInChild([&] {
-			if (DropCapability(CAP_SETFCAP) != 0)
-				return kWriterSetupFailed;
-			return child.WriteMap(map, bytes);
-		});
-		if (o.err == kWriterSetupFailed)
-			SetupFailed("dropping CAP_SETFCAP", 0);
-	}
-	o.readback = ReadFile(ProcPath(child.pid(), map));
-	if (o.err)
-		o.untouched = RefusedWriteChangedNothing(child.pid(), map);
-	child.Finish();
-	return o;
+	if (setfcap)
+		return Observe(child, map, child.WriteMap(map, bytes));
+	int err = RunInChild([&] {
+		if (DropCapability(CAP_SETFCAP) != 0)
+			return kWriterSetupFailed;
+		return child.WriteMap(map, bytes);
+	});
+	if (err == kWriterSetupFailed)
+		SetupFailed("dropping CAP_SETFCAP", 0);
+	return Observe(child, map, err);
 }
 
 Outcome WriteForReal(MapKind kind, Writer writer, const std::string &bytes)
