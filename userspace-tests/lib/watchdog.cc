@@ -156,17 +156,19 @@ private:
 		}
 	}
 
-	// The test ran out of time: fail it and kill what it started.
+	// The test ran out of time: fail it, then kill what it started. In
+	// that order: once its children die the test may end at once, and a
+	// failure recorded after its end would be lost.
 	void Expire(const std::string &test)
 	{
+		std::string msg = "TIMEOUT: " + test + " did not finish within " +
+				  std::to_string(limit_) +
+				  " s (watchdog); the processes it started are killed";
+		GTEST_NONFATAL_FAILURE_(msg.c_str());
 		int killed = KillDescendants();
 		printf("[  TIMEOUT ] %s: no result after %d s; killed %d process(es) it started\n",
 		       test.c_str(), limit_, killed);
 		fflush(stdout);
-		std::string msg = "TIMEOUT: " + test + " did not finish within " +
-				  std::to_string(limit_) + " s (watchdog); killed " +
-				  std::to_string(killed) + " process(es) it started";
-		GTEST_NONFATAL_FAILURE_(msg.c_str());
 	}
 
 	// The test is still blocked after the children were killed: report
