@@ -42,9 +42,20 @@ endif
 
 TOP := $(CURDIR)
 DEBUG ?= 0
+# KERNEL_SRC=<kernel tree>: build and run that tree (a stable branch, a
+# distribution tree, ...) instead of the pinned source; PATCHES is ignored.
+KERNEL_SRC ?=
+ifneq ($(KERNEL_SRC),)
+override KERNEL_SRC := $(abspath $(KERNEL_SRC))
+TREE := ext-$(notdir $(KERNEL_SRC))-$(shell printf '%s' '$(KERNEL_SRC)' | sha256sum | cut -c1-8)
+SRC := $(KERNEL_SRC)
+# A tree that carries our series (its stamp) must skip nothing either.
+STAMPED := $(if $(wildcard $(KERNEL_SRC)/localversion-userns-idmap),1,0)
+else
 TREE := $(if $(filter none,$(PATCHES)),ref,ours)
-VARIANT := $(TREE)-userns-$(USERNS)$(if $(filter 1,$(DEBUG)),-debug)
 SRC := $(O)/src/$(TREE)
+endif
+VARIANT := $(TREE)-userns-$(USERNS)$(if $(filter 1,$(DEBUG)),-debug)
 KBUILD := $(O)/kbuild/$(VARIANT)
 BZIMAGE := $(KBUILD)/arch/x86/boot/bzImage
 TESTS_BUILD ?= $(O)/tests
@@ -64,15 +75,16 @@ FRAGMENTS := $(TOP)/kernel-config/base.config \
 		$(TOP)/kernel-config/kunit.config,$(TOP)/kernel-config/userns-off.config) \
 	$(if $(filter 1,$(DEBUG)),$(TOP)/kernel-config/debug.config) $(EXTRA_FRAGMENTS)
 # A skip on our kernel with user namespaces on hides a missing feature.
-STRICT_SKIPS := $(if $(and $(filter ours,$(TREE)),$(filter y,$(USERNS))),1,0)
+STRICT_SKIPS := $(if $(and $(or $(filter ours,$(TREE)),$(filter 1,$(STAMPED))),$(filter y,$(USERNS))),1,0)
 
 .PHONY: all help deps fetch tree config kernel tests initramfs abi-module abi-check run test bench bench-smoke \
-	test-host test-slow mutate mutate-list reference profile-fstat check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
+	apply lava-jobs lava-artifacts lava-run test-host test-slow mutate mutate-list reference profile-fstat check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
 
 ##@ Run
 all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
 
-run: $(BZIMAGE) $(RUN_INITRAMFS) ## Boot the kernel and run the suite (FILTER=<gtest filter>)
+run: $(BZIMAGE) $(RUN_INITRAMFS) ## Boot the kernel and run the suite (FILTER=, KERNEL_SRC=<tree>)
+	$(Q)$(TOP)/ci/check-stamp $(SRC) $(KBUILD)
 	$(Q)STRICT_SKIPS=$(STRICT_SKIPS) $(TOP)/qemu/run --label $(VARIANT) \
 		--kernel $(BZIMAGE) --initrd $(RUN_INITRAMFS) --out $(RESULTS)/$(VARIANT) \
 		--accel $(ACCEL) --boot-timeout $(BOOT_TIMEOUT) --timeout $(RUN_TIMEOUT) \
@@ -84,7 +96,7 @@ reference: ## Run the suite on the unpatched pinned kernel (same as PATCHES=none
 	$(Q)$(MAKE) run PATCHES=none
 
 ##@ Test
-test: deps ## Host tests; suite on ours (USER_NS=y, =n) and reference; bench-smoke, fuzz-smoke
+test: deps ## Host tests; suite on ours (USER_NS=y, =n) and reference; ABI; LAVA jobs; bench/fuzz-smoke
 	$(Q)rm -rf $(RESULTS); rc=0; \
 	$(MAKE) check-patches || rc=1; \
 	$(MAKE) test-host || rc=1; \
@@ -92,17 +104,18 @@ test: deps ## Host tests; suite on ours (USER_NS=y, =n) and reference; bench-smo
 	$(MAKE) run PATCHES=series USERNS=n SUMMARY=0 || rc=1; \
 	$(MAKE) run PATCHES=none USERNS=y SUMMARY=0 || rc=1; \
 	$(MAKE) abi-check || rc=1; \
+	$(MAKE) lava-jobs || rc=1; \
 	$(MAKE) bench-smoke || rc=1; \
 	$(MAKE) fuzz-smoke || rc=1; \
 	$(TOP)/ci/summarize --final $(RESULTS) || rc=1; \
 	exit $$rc
 
-test-host: $(TESTBIN) ## Host-side tests of the harness itself (ctest)
-	$(Q)cmake -S $(TOP)/ci/tests -B $(O)/host-tests -DSUITE_BIN=$(TESTBIN) >$(O)/host-tests.log
+test-host: $(TESTBIN) fetch ## Host-side tests of the harness itself (ctest)
+	$(Q)cmake -S $(TOP)/ci/tests -B $(O)/host-tests -DSUITE_BIN=$(TESTBIN) -DKERNEL_GIT=$(O)/src/linux.git >$(O)/host-tests.log
 	$(Q)ctest --test-dir $(O)/host-tests --output-on-failure -j$(JOBS) $(if $(filter 1,$(V)),-V) \
 		--output-junit $(O)/host-tests/junit.xml
 
-test-slow: ## Slow host tests: bisect-series and bisect-run find a broken change (~15 min)
+test-slow: ## Slow host tests: bisects, a foreign tree (KERNEL_SRC=), a LAVA job via lava-run (~25 min)
 	$(Q)for t in $(TOP)/ci/tests/slow/*; do echo "  SLOW     $$(basename $$t)"; $$t || exit 1; done
 
 ##@ Build stages
@@ -115,7 +128,7 @@ fetch: deps ## Download and verify the pinned kernel source, import it into git
 tree: fetch ## Check out the source tree and apply PATCHES (none|series|N)
 	$(Q)$(TOP)/ci/prepare-tree $(TREE) $(PATCHES)
 
-config: tree ## Merge the kernel-config/ fragments onto tinyconfig and verify them
+config: $(if $(KERNEL_SRC),deps,tree) ## Merge the kernel-config/ fragments onto tinyconfig and verify them
 	$(Q)$(TOP)/ci/kernel-config $(SRC) $(KBUILD) $(FRAGMENTS)
 
 kernel: $(BZIMAGE) ## Build bzImage (out of tree, ccache)
@@ -196,7 +209,31 @@ bisect: deps ## git bisect KERNEL_SRC=<git tree> GOOD=<rev> BAD=<rev> TEST=<filt
 		TEST="$(TEST)" O=$(O) git bisect run $(TOP)/ci/bisect-run; \
 		git bisect log | tail -n 3; git bisect reset >/dev/null
 
+##@ LAVA
+LAVA_DIR := $(O)/lava
+LAVA_ARTIFACTS_URL ?= file://$(LAVA_DIR)/artifacts
+LAVA_LAST := ours-p$(shell printf %02d $$(sed -e 's/\#.*//' $(TOP)/patches/series | grep -c .))-userns-y
+JOB ?= suite-$(LAVA_LAST)
+
+lava-jobs: deps ## LAVA jobs for the run matrix in out/lava/jobs, schema-checked (LAVA_ARTIFACTS_URL=)
+	$(Q)$(TOP)/ci/lava-jobs --out $(LAVA_DIR)/jobs --url $(LAVA_ARTIFACTS_URL)
+
+lava-artifacts: deps ## Build the matrix's kernels into out/lava/artifacts/<name>/ (LAVA_KERNELS="a b")
+	$(Q)$(TOP)/ci/lava-artifacts $(LAVA_DIR)/artifacts $(LAVA_KERNELS)
+
+lava-run: deps ## Run one job here with lava-run, artifacts from file:// (JOB=suite-ours-pNN-userns-y)
+	$(Q)$(TOP)/ci/deps lava-dispatcher
+	$(Q)$(TOP)/ci/lava-jobs --out $(LAVA_DIR)/local-jobs --url file://$(LAVA_DIR)/artifacts >/dev/null
+	$(Q)test -f $(LAVA_DIR)/local-jobs/$(JOB).yaml || \
+		{ echo "error: no job $(JOB); the jobs are: $$(cd $(LAVA_DIR)/local-jobs && ls | sed 's/.yaml$$//' | tr '\n' ' ')"; exit 2; }
+	$(Q)$(TOP)/ci/lava-artifacts $(LAVA_DIR)/artifacts $$(sed -n 's/^  kernel: //p' $(LAVA_DIR)/local-jobs/$(JOB).yaml)
+	$(Q)$(TOP)/ci/lava-local $(LAVA_DIR)/local-jobs/$(JOB).yaml $(LAVA_DIR)/run/$(JOB)
+
 ##@ Patches
+apply: ## Apply the series onto KERNEL_SRC=<git tree> (git am -3); each patch: clean, 3-way or failed
+	$(Q)test -n "$(KERNEL_SRC)" || { echo "usage: make apply KERNEL_SRC=<kernel git tree>"; exit 2; }
+	$(Q)$(TOP)/ci/apply-series "$(KERNEL_SRC)"
+
 check-patches: ## Series file vs patches/: missing files, unlisted patches, headers
 	$(Q)$(TOP)/ci/check-patches
 
