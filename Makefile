@@ -70,7 +70,7 @@ INITRAMFS ?= $(O)/initramfs.cpio
 ABI_CPIO := $(KBUILD)/abi-module.cpio
 RUN_INITRAMFS := $(KBUILD)/initramfs.cpio
 RESULTS := $(O)/results
-FRAGMENTS := $(TOP)/kernel-config/base.config \
+FRAGMENTS := $(TOP)/kernel-config/base.config $(TOP)/kernel-config/kselftest.config \
 	$(if $(filter y,$(USERNS)),$(TOP)/kernel-config/userns-on.config \
 		$(TOP)/kernel-config/kunit.config,$(TOP)/kernel-config/userns-off.config) \
 	$(if $(filter 1,$(DEBUG)),$(TOP)/kernel-config/debug.config) $(EXTRA_FRAGMENTS)
@@ -78,7 +78,7 @@ FRAGMENTS := $(TOP)/kernel-config/base.config \
 STRICT_SKIPS := $(if $(and $(or $(filter ours,$(TREE)),$(filter 1,$(STAMPED))),$(filter y,$(USERNS))),1,0)
 
 .PHONY: all help deps fetch tree config kernel tests initramfs abi-module abi-check run test bench bench-smoke \
-	apply lava-jobs lava-artifacts lava-run test-host test-slow mutate mutate-list reference profile-fstat check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
+	apply kselftest lava-jobs lava-artifacts lava-run test-host test-slow mutate mutate-list reference profile-fstat check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
 
 ##@ Run
 all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
@@ -90,7 +90,11 @@ run: $(BZIMAGE) $(RUN_INITRAMFS) ## Boot the kernel and run the suite (FILTER=, 
 		--accel $(ACCEL) --boot-timeout $(BOOT_TIMEOUT) --timeout $(RUN_TIMEOUT) \
 		--expect-release "$$(cat $(KBUILD)/include/config/kernel.release)" \
 		--append "harness.userns=$(USERNS)$(if $(FILTER), harness.filter=$(FILTER))" || rc=$$?; \
+	$(if $(KERNEL_SRC),$(MAKE) kselftest || rc=1;) \
 	$(if $(filter 0,$(SUMMARY)),,$(TOP)/ci/summarize --only $(VARIANT) $(RESULTS);) exit $${rc:-0}
+
+kselftest: deps ## The kernel's user-namespace selftests in the guest, ours vs the reference (KERNEL_SRC=)
+	$(Q)ACCEL=$(ACCEL) BOOT_TIMEOUT=$(BOOT_TIMEOUT) RUN_TIMEOUT=$(RUN_TIMEOUT) $(TOP)/ci/kselftest
 
 reference: ## Run the suite on the unpatched pinned kernel (same as PATCHES=none)
 	$(Q)$(MAKE) run PATCHES=none
