@@ -131,6 +131,45 @@ bool MapsLowerRootWithoutSetfcap(const ModelResult &r, MapKind map, Writer write
 			   [](const ModelExtent &e) { return e.lower == 0; });
 }
 
+// Each lower range must lie inside one extent of the parent's map. The
+// initial namespace's map takes every range the text rules let through.
+bool LowerRangesFitParent(const ModelResult &r, Writer writer)
+{
+	if (writer != Writer::kRootOfNestedParent)
+		return true;
+	return std::all_of(r.extents.begin(), r.extents.end(), [](const ModelExtent &e) {
+		return std::any_of(std::begin(kNestedParent), std::end(kNestedParent),
+				   [&](const ModelExtent &p) {
+					   return p.first <= e.lower &&
+						  uint64_t(e.lower) + e.count <=
+							  uint64_t(p.first) + p.count;
+				   });
+	});
+}
+
+// The privilege rules, after the text rules.
+bool Permitted(const ModelResult &r, MapKind map, Writer writer)
+{
+	switch (writer) {
+	case Writer::kRoot:
+	case Writer::kRootOfNestedParent:
+		return true;
+	case Writer::kRootWithoutSetfcap:
+		return !MapsLowerRootWithoutSetfcap(r, map, writer);
+	case Writer::kOwner:
+	case Writer::kOwnerSetgroupsDenied:
+		return UnprivilegedMayWrite(r, map, writer);
+	case Writer::kRootThroughOwnersFd:
+		// The opener's credentials decide what may be mapped: the
+		// owner's own id only, whoever writes.
+		return UnprivilegedMayWrite(r, map, Writer::kOwner);
+	case Writer::kOwnerThroughRootsFd:
+		// A privileged map needs the capability in the writer too.
+		return map == MapKind::kProjid;
+	}
+	return false;
+}
+
 }  // namespace
 
 ModelResult PredictWrite(std::string_view bytes, MapKind map, Writer writer)
@@ -138,13 +177,10 @@ ModelResult PredictWrite(std::string_view bytes, MapKind map, Writer writer)
 	ModelResult r = Parse(bytes);
 	if (r.err)
 		return r;
-	bool root = writer == Writer::kRoot || writer == Writer::kRootWithoutSetfcap;
-	if ((!root && !UnprivilegedMayWrite(r, map, writer)) ||
-	    MapsLowerRootWithoutSetfcap(r, map, writer)) {
+	if (!Permitted(r, map, writer) || !LowerRangesFitParent(r, writer)) {
 		r.err = EPERM;
 		r.extents.clear();
 	}
-	// The parent is the initial namespace: every valid range fits its map.
 	return r;
 }
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 // Differential fuzzer of map writes, run in the guest as root: generates
 // structured uid_map/gid_map/projid_map writes, writes each to a fresh
-// namespace's map as one of the model's writers (root in the parent, or
-// the unprivileged owner with or without setgroups denied), and compares
+// namespace's map as one of the model's writers (root in the parent, with
+// or without CAP_SETFCAP; the unprivileged owner, with or without setgroups
+// denied; root and the owner each through a file the other opened; root of
+// a nested parent whose maps are not the identity), and compares
 // the errno and the map read back with the model (map_model.h). A refused
 // write must also leave the map empty and writable. A
 // disagreement is shrunk to a small reproducer, printed with the seed, and
@@ -12,7 +14,9 @@
 //
 // J worker processes (default: one per CPU) share the writes; worker i
 // uses seed S+i and prints it, so "--seed=S+i --jobs=1" replays it.
+#include <fcntl.h>
 #include <linux/capability.h>
+#include <sched.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -29,14 +33,17 @@
 #include "caps.h"
 #include "child.h"
 #include "errno_matchers.h"
+#include "fd.h"
 #include "map_model.h"
 #include "userns.h"
 
 namespace {
 
 const char *const kMapFiles[] = {"uid_map", "gid_map", "projid_map"};
-const char *const kWriterNames[] = {"root", "owner", "owner, setgroups denied",
-				    "root without CAP_SETFCAP"};
+const char *const kWriterNames[kWriters] = {
+	"root", "owner", "owner, setgroups denied", "root without CAP_SETFCAP",
+	"root, through a file the owner opened", "the owner, through a file root opened",
+	"root of a nested parent"};
 
 struct Outcome {
 	int err;
@@ -118,12 +125,115 @@ Outcome WriteAsRoot(const char *map, const std::string &bytes, bool setfcap)
 	return Observe(child, map, err);
 }
 
+// The owner creates the namespace; one of root and the owner opens the
+// map file, the other writes through that open file. The opener's
+// credentials decide what may be mapped; a privileged map needs the
+// writer's capability as well.
+Outcome WriteThroughOthersFd(const char *map, Writer writer, const std::string &bytes)
+{
+	UsernsChild child([] { return 0; }, [] { return BecomeUser(kOwnerId, kOwnerId); });
+	if (child.setup_error())
+		SetupFailed("the owner's unshare(CLONE_NEWUSER)", child.setup_error());
+	std::string path = ProcPath(child.pid(), map);
+	int err;
+	if (writer == Writer::kOwnerThroughRootsFd) {
+		FileDescriptor fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
+		if (!fd.valid())
+			SetupFailed("root's open of the map file", errno);
+		err = RunInChild([&] {
+			if (BecomeUser(kOwnerId, kOwnerId) != 0)
+				return kWriterSetupFailed;
+			return WriteAll(fd.get(), bytes);
+		});
+	} else {
+		// Opened with the owner's effective ids (and so no effective
+		// capabilities); written once root's are back.
+		err = RunInChild([&] {
+			if (setegid(kOwnerId) != 0 || seteuid(kOwnerId) != 0)
+				return kWriterSetupFailed;
+			FileDescriptor fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
+			if (!fd.valid() || seteuid(0) != 0 || setegid(0) != 0)
+				return kWriterSetupFailed;
+			return WriteAll(fd.get(), bytes);
+		});
+	}
+	if (err == kWriterSetupFailed)
+		SetupFailed("the writer through another's file (ids or open)", 0);
+	return Observe(child, map, err);
+}
+
+// The parent namespace of kRootOfNestedParent's writes, made once per
+// worker: its uid, gid and projid maps are kNestedParent. Its process
+// stays parked until the worker exits.
+pid_t NestedParent()
+{
+	static UsernsChild *parent = [] {
+		auto *p = new UsernsChild([] { return 0; });
+		if (p->setup_error())
+			SetupFailed("the nested parent's unshare(CLONE_NEWUSER)", p->setup_error());
+		std::string text;
+		for (const ModelExtent &e : kNestedParent)
+			text += std::to_string(e.first) + " " + std::to_string(e.lower) + " " +
+				std::to_string(e.count) + "\n";
+		for (const char *map : kMapFiles) {
+			if (int err = p->WriteMap(map, text))
+				SetupFailed("writing the nested parent's maps", err);
+		}
+		return p;
+	}();
+	return parent->pid();
+}
+
+// Root of the nested parent (setns into it, then its uid and gid 0, which
+// are kernel 100000) creates a child and writes the child's map: the lower
+// ids are the parent's. The map is read back from inside the parent, so
+// they read back as written. The outcome comes back over a pipe.
+Outcome WriteAsRootOfNestedParent(const char *map, const std::string &bytes)
+{
+	pid_t parent = NestedParent();
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) != 0)
+		SetupFailed("pipe2", errno);
+	FileDescriptor rd(p[0]), wr(p[1]);
+	int status = RunInChild([&] {
+		rd.reset();
+		FileDescriptor ns(open(ProcPath(parent, "ns/user").c_str(), O_RDONLY | O_CLOEXEC));
+		if (!ns.valid() || setns(ns.get(), CLONE_NEWUSER) != 0 ||
+		    BecomeRootInNamespace() != 0)
+			return kWriterSetupFailed;
+		UsernsChild child([] { return 0; });
+		if (child.setup_error())
+			return kWriterSetupFailed;
+		Outcome o = Observe(child, map, child.WriteMap(map, bytes));
+		std::string msg = std::to_string(o.err) + " " + (o.untouched ? "1" : "0") + "\n" +
+				  o.readback;
+		return WriteAll(wr.get(), msg) == 0 ? 0 : kWriterSetupFailed;
+	});
+	wr.reset();
+	std::string msg = ReadFd(rd.get());
+	size_t nl = msg.find('\n');
+	if (status != 0 || nl == std::string::npos)
+		SetupFailed("the nested parent's writer (setns, ids or child)", 0);
+	Outcome o{atoi(msg.c_str()), msg.substr(nl + 1)};
+	o.untouched = msg[msg.find(' ') + 1] == '1';
+	return o;
+}
+
 Outcome WriteForReal(MapKind kind, Writer writer, const std::string &bytes)
 {
 	const char *map = kMapFiles[static_cast<int>(kind)];
-	if (writer == Writer::kRoot || writer == Writer::kRootWithoutSetfcap)
+	switch (writer) {
+	case Writer::kRoot:
+	case Writer::kRootWithoutSetfcap:
 		return WriteAsRoot(map, bytes, writer == Writer::kRoot);
-	return WriteAsOwner(map, writer, bytes);
+	case Writer::kRootThroughOwnersFd:
+	case Writer::kOwnerThroughRootsFd:
+		return WriteThroughOthersFd(map, writer, bytes);
+	case Writer::kRootOfNestedParent:
+		return WriteAsRootOfNestedParent(map, bytes);
+	default:
+		return WriteAsOwner(map, writer, bytes);
+	}
 }
 
 struct Case {
@@ -144,16 +254,27 @@ class Generator {
 public:
 	explicit Generator(uint64_t seed) : rng_(seed) {}
 
-	// Half the writes as root; the rest as the owner, mostly of a map of
-	// its own id, which is all it may write.
+	// Half the writes as root (in the parent, without CAP_SETFCAP, or of
+	// a nested parent); the rest as the owner, or through a file the other
+	// one opened, mostly of a map of the owner's own id, which is all the
+	// owner may map.
 	Case Next()
 	{
+		static const Writer kRootish[] = {Writer::kRoot, Writer::kRoot, Writer::kRoot,
+						  Writer::kRootWithoutSetfcap,
+						  Writer::kRootOfNestedParent};
+		static const Writer kOwnerish[] = {Writer::kOwner, Writer::kOwner,
+						   Writer::kOwnerSetgroupsDenied,
+						   Writer::kOwnerSetgroupsDenied,
+						   Writer::kRootThroughOwnersFd,
+						   Writer::kOwnerThroughRootsFd};
 		Case c;
 		c.map = static_cast<MapKind>(Pick(3));
-		c.writer = Chance(50) ? (Chance(20) ? Writer::kRootWithoutSetfcap : Writer::kRoot)
-				      : static_cast<Writer>(1 + Pick(2));
-		bool owner = c.writer == Writer::kOwner || c.writer == Writer::kOwnerSetgroupsDenied;
-		c.bytes = owner && Chance(60) ? OwnMap() : Bytes();
+		c.writer = Chance(50) ? kRootish[Pick(5)] : kOwnerish[Pick(6)];
+		c.bytes = c.writer != Writer::kRoot && c.writer != Writer::kRootWithoutSetfcap &&
+					  c.writer != Writer::kRootOfNestedParent && Chance(60)
+				  ? OwnMap()
+				  : Bytes();
 		return c;
 	}
 
