@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <memory>
 #include <random>
 #include <string>
@@ -63,6 +64,14 @@ bool RefusedWriteChangedNothing(pid_t pid, const char *map)
 
 // Exit statuses of the owner's writer process that are not an errno.
 constexpr int kWriterSetupFailed = 200;
+
+// In a writer process: says which setup step failed, for SetupFailed.
+int Report(const char *what, int err)
+{
+	printf("userns-fuzz: writer: %s: %s\n", what, err > 0 ? ErrnoName(err).c_str() : "failed");
+	fflush(stdout);
+	return kWriterSetupFailed;
+}
 
 // The namespace to write into could not be made: that is no kernel answer
 // to compare with the model, so the run stops as a harness failure.
@@ -198,19 +207,23 @@ Outcome WriteAsRootOfNestedParent(const char *map, const std::string &bytes)
 	int status = RunInChild([&] {
 		rd.reset();
 		FileDescriptor ns(open(ProcPath(parent, "ns/user").c_str(), O_RDONLY | O_CLOEXEC));
-		if (!ns.valid() || setns(ns.get(), CLONE_NEWUSER) != 0 ||
-		    BecomeRootInNamespace() != 0)
-			return kWriterSetupFailed;
+		if (!ns.valid() || setns(ns.get(), CLONE_NEWUSER) != 0)
+			return Report("setns into the nested parent", errno);
+		if (int err = BecomeRootInNamespace())
+			return Report("becoming its root", err);
 		UsernsChild child([] { return 0; });
 		if (child.setup_error())
-			return kWriterSetupFailed;
+			return Report("its child's unshare(CLONE_NEWUSER)", child.setup_error());
 		Outcome o = Observe(child, map, child.WriteMap(map, bytes));
 		std::string msg = std::to_string(o.err) + " " + (o.untouched ? "1" : "0") + "\n" +
 				  o.readback;
 		return WriteAll(wr.get(), msg) == 0 ? 0 : kWriterSetupFailed;
 	});
 	wr.reset();
-	std::string msg = ReadFd(rd.get());
+	std::string msg;
+	char buf[4096];
+	for (ssize_t n; (n = read(rd.get(), buf, sizeof(buf))) > 0;)
+		msg.append(buf, n);
 	size_t nl = msg.find('\n');
 	if (status != 0 || nl == std::string::npos)
 		SetupFailed("the nested parent's writer (setns, ids or child)", 0);
@@ -271,10 +284,11 @@ public:
 		Case c;
 		c.map = static_cast<MapKind>(Pick(3));
 		c.writer = Chance(50) ? kRootish[Pick(5)] : kOwnerish[Pick(6)];
-		c.bytes = c.writer != Writer::kRoot && c.writer != Writer::kRootWithoutSetfcap &&
-					  c.writer != Writer::kRootOfNestedParent && Chance(60)
-				  ? OwnMap()
-				  : Bytes();
+		bool rootish = c.writer == Writer::kRoot || c.writer == Writer::kRootWithoutSetfcap;
+		if (c.writer == Writer::kRootOfNestedParent)
+			c.bytes = Chance(60) ? NestedMap() : Bytes();
+		else
+			c.bytes = !rootish && Chance(60) ? OwnMap() : Bytes();
 		return c;
 	}
 
@@ -291,6 +305,25 @@ private:
 		default:
 			return Lines();
 		}
+	}
+
+	// 1 to 8 lines whose lower ranges mostly lie inside one extent of the
+	// nested parent's map, now and then running one id past its end.
+	std::string NestedMap()
+	{
+		unsigned n = Chance(20) ? 6 + Pick(3) : 1 + Pick(5);
+		uint32_t first = Pick(2) ? 0 : Pick(1000);
+		std::string s;
+		for (unsigned i = 0; i < n; i++) {
+			const ModelExtent &p = kNestedParent[Pick(std::size(kNestedParent))];
+			uint32_t off = Pick(p.count), count = 1 + Pick(p.count - off);
+			if (Chance(10))
+				count++;  // one past the parent's extent
+			s += std::to_string(first) + " " + std::to_string(p.first + off) + " " +
+			     std::to_string(count) + "\n";
+			first += count + Pick(3);
+		}
+		return s;
 	}
 
 	// "first kOwnerId 1": the owner's own id, with near misses.
@@ -499,11 +532,16 @@ Stats Fuzz(uint64_t seed, unsigned long writes)
 {
 	Generator gen(seed);
 	Stats st{};
+	// Per writer: writes, and how many the kernel accepted.
+	unsigned long tried[kWriters] = {}, took[kWriters] = {};
 	for (; st.writes < writes && st.disagreements < 3; st.writes++) {
 		Case c = gen.Next();
 		Outcome got;
 		ModelResult want;
-		if (Agrees(c, &got, &want)) {
+		bool agrees = Agrees(c, &got, &want);
+		tried[static_cast<int>(c.writer)]++;
+		took[static_cast<int>(c.writer)] += got.err == 0;
+		if (agrees) {
 			st.accepted += got.err == 0;
 			continue;
 		}
@@ -520,6 +558,13 @@ Stats Fuzz(uint64_t seed, unsigned long writes)
 		       Escape(want.Readback()).c_str());
 		fflush(stdout);
 	}
+	std::string by;
+	for (int w = 0; w < kWriters; w++)
+		by += std::string(w ? "; " : "") + kWriterNames[w] + " " + std::to_string(took[w]) +
+		      "/" + std::to_string(tried[w]);
+	printf("userns-fuzz: seed %llu, accepted/written by writer: %s\n",
+	       (unsigned long long)seed, by.c_str());
+	fflush(stdout);
 	return st;
 }
 
