@@ -265,7 +265,7 @@ distclean: ## Remove everything under O= (source, kernels, ccache)
 
 help: ## Show this help
 	@echo "usage: make [target] [PATCHES=none|series|N] [USERNS=y|n] [O=dir] [V=1]"
-	@echo "       [FILTER=<gtest filter>] [ACCEL=auto|kvm|tcg] [KERNEL_DEB_VERSION=...]"
+	@echo "       [FILTER=<gtest filter>] [ACCEL=auto|kvm|tcg] [KERNEL_DEB_VERSION=...] [KERNEL_SRC=<tree>]"
 	@awk 'BEGIN {FS = ":.*## "} \
 		/^##@/ {printf "\n%s\n", substr($$0, 5)} \
 		/^[a-z][a-zA-Z_-]*:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
