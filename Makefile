@@ -128,7 +128,7 @@ host-tests-only:
 	$(Q)ctest --test-dir $(O)/host-tests --output-on-failure -j$(JOBS) $(if $(filter 1,$(V)),-V) \
 		--output-junit $(O)/host-tests/junit.xml
 
-test-slow: ## Slow host tests: bisects, a foreign tree (KERNEL_SRC=), a LAVA job via lava-run (~25 min)
+test-slow: ## Slow host tests: bisects, a foreign tree, lava-run, ABI checks on the old series (~45 min)
 	$(Q)for t in $(TOP)/ci/tests/slow/*; do echo "  SLOW     $$(basename $$t)"; $$t || exit 1; done
 
 ##@ Build stages
