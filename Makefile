@@ -283,4 +283,9 @@ help: ## Show this help
 	@echo
 	@echo "Results: $(RESULTS)/summary.json, gtest.xml, console.log (per run in $(RESULTS)/<variant>/)"
 
+# make -s print-VARIANT [PATCHES=...] [KERNEL_SRC=...]: a variable's value,
+# for scripts that need the harness's names (build directory, variant).
+print-%: FORCE
+	@echo '$($*)'
+
 FORCE:
