@@ -28,6 +28,11 @@ $(shell mkdir -p $(O))
 ifeq ($(filter y n,$(USERNS)),)
 $(error USERNS must be y or n, not '$(USERNS)')
 endif
+# OPT=s: -Os (tinyconfig's default); OPT=2: -O2, as distributions build.
+OPT ?= s
+ifeq ($(filter s 2,$(OPT)),)
+$(error OPT must be s (-Os) or 2 (-O2), not '$(OPT)')
+endif
 ifeq ($(filter auto kvm tcg,$(ACCEL)),)
 $(error ACCEL must be auto, kvm or tcg, not '$(ACCEL)')
 endif
@@ -55,7 +60,7 @@ else
 TREE := $(if $(filter none,$(PATCHES)),ref,ours)
 SRC := $(O)/src/$(TREE)
 endif
-VARIANT := $(TREE)-userns-$(USERNS)$(if $(filter 1,$(DEBUG)),-debug)
+VARIANT := $(TREE)-userns-$(USERNS)$(if $(filter 2,$(OPT)),-O2)$(if $(filter 1,$(DEBUG)),-debug)
 KBUILD := $(O)/kbuild/$(VARIANT)
 BZIMAGE := $(KBUILD)/arch/x86/boot/bzImage
 TESTS_BUILD ?= $(O)/tests
@@ -73,6 +78,7 @@ RESULTS := $(O)/results
 FRAGMENTS := $(TOP)/kernel-config/base.config $(TOP)/kernel-config/kselftest.config \
 	$(if $(filter y,$(USERNS)),$(TOP)/kernel-config/userns-on.config \
 		$(TOP)/kernel-config/kunit.config,$(TOP)/kernel-config/userns-off.config) \
+	$(if $(filter 2,$(OPT)),$(TOP)/kernel-config/optimize-O2.config) \
 	$(if $(filter 1,$(DEBUG)),$(TOP)/kernel-config/debug.config) $(EXTRA_FRAGMENTS)
 # A skip on our kernel with user namespaces on hides a missing feature.
 STRICT_SKIPS := $(if $(and $(or $(filter ours,$(TREE)),$(filter 1,$(STAMPED))),$(filter y,$(USERNS))),1,0)
@@ -176,14 +182,14 @@ $(INITRAMFS): $(TESTBIN) $(BENCHBIN) $(FUZZBIN) $(TOP)/qemu/init $(TOP)/qemu/mki
 	$(Q)$(TOP)/qemu/mkinitramfs $@ $(TESTBIN) $(BENCHBIN) $(FUZZBIN)
 
 ##@ Benchmark
-bench: deps ## fstat matrix: ref/ours x USER_NS=n/y, 1..340 extents (FILES=, PASSES=, MAPS=uid)
+bench: deps ## stat matrix: ref/ours x USER_NS=n/y x -Os/-O2, fstat/newfstatat/statx, 1..340 extents (FILES=, PASSES=, MAPS=uid)
 	$(Q)$(TOP)/ci/bench
 
 bench-smoke: deps ## A tiny fstat benchmark on our kernel (runs in make test)
 	$(Q)$(TOP)/ci/bench --smoke
 
-profile-fstat: $(BZIMAGE) $(INITRAMFS) ## Instructions per kernel function in one fstat() (EXTENTS=0|N)
-	$(Q)$(TOP)/ci/profile-fstat $(KBUILD) $(or $(EXTENTS),0)
+profile-fstat: $(BZIMAGE) $(INITRAMFS) ## Instructions per kernel function in one stat call (EXTENTS=0|N, CALL=fstat|newfstatat|statx)
+	$(Q)$(TOP)/ci/profile-fstat $(KBUILD) $(or $(EXTENTS),0) $(or $(CALL),fstat)
 
 ##@ Robustness
 # KUnit ran when the suite booted this kernel; here it would only add boot time.
@@ -275,7 +281,7 @@ distclean: ## Remove everything under O= (source, kernels, ccache)
 	$(Q)rm -rf $(O)
 
 help: ## Show this help
-	@echo "usage: make [target] [PATCHES=none|series|N] [USERNS=y|n] [O=dir] [V=1]"
+	@echo "usage: make [target] [PATCHES=none|series|N] [USERNS=y|n] [OPT=s|2] [O=dir] [V=1]"
 	@echo "       [FILTER=<gtest filter>] [ACCEL=auto|kvm|tcg] [KERNEL_DEB_VERSION=...] [KERNEL_SRC=<tree>]"
 	@awk 'BEGIN {FS = ":.*## "} \
 		/^##@/ {printf "\n%s\n", substr($$0, 5)} \

@@ -2,9 +2,13 @@
 // Translation: how ids read inside a user namespace (make_kuid/from_kuid
 // seen from userspace through getuid(), stat() and friends).
 #include <fcntl.h>
+#include <linux/stat.h>
 #include <sched.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <cstdio>
 
 #include <memory>
 #include <string>
@@ -16,6 +20,47 @@
 #include "errno_matchers.h"
 #include "scratch_file.h"
 #include "userns.h"
+
+namespace {
+
+// Child side: every stat system call reports path's owner and group as
+// uid:gid. Each call is made directly, whatever the C library prefers
+// (glibc's stat() and fstat() are both newfstatat). Prints each
+// disagreement; returns how many there were.
+int CheckEveryStatCall(const char *path, unsigned uid, unsigned gid)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		perror(path);
+		return 1;
+	}
+	struct stat st[5];
+	struct statx stx;
+	long rc[] = {
+		syscall(SYS_stat, path, &st[0]),
+		syscall(SYS_lstat, path, &st[1]),
+		syscall(SYS_fstat, fd, &st[2]),
+		syscall(SYS_newfstatat, AT_FDCWD, path, &st[3], 0),
+		syscall(SYS_newfstatat, fd, "", &st[4], AT_EMPTY_PATH),
+		syscall(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx),
+	};
+	close(fd);
+	const char *names[] = {"stat", "lstat", "fstat", "newfstatat", "newfstatat(AT_EMPTY_PATH)",
+			       "statx"};
+	int bad = 0;
+	for (int i = 0; i < 6; i++) {
+		unsigned u = i < 5 ? st[i].st_uid : stx.stx_uid;
+		unsigned g = i < 5 ? st[i].st_gid : stx.stx_gid;
+		if (rc[i] != 0 || u != uid || g != gid) {
+			fprintf(stderr, "%s(%s): rc %ld, %u:%u, expected %u:%u\n", names[i], path,
+				rc[i], u, g, uid, gid);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+}  // namespace
 
 // Before any map is written every id is unmapped: getuid() reads overflowuid.
 TEST(Translation, UnmappedUidReadsOverflowUid)
@@ -153,9 +198,20 @@ TEST(Translation, OverflowSysctlsAreHonoured)
 		CHILD_CHECK(st.st_uid == 12345);
 		return 0;
 	});
+	// With one-extent maps that leave root unmapped, every stat call of
+	// the root-owned / reads both sysctls.
+	UsernsChild mapped([] { return CheckEveryStatCall("/", 12345, 23456) ? 1 : 0; });
+	int setup = mapped.setup_error();
+	int maps = setup ? 0 : mapped.WriteMap("uid_map", "0 100000 10\n");
+	if (!setup && !maps)
+		maps = mapped.WriteMap("gid_map", "0 100000 10\n");
+	int mapped_rc = mapped.Finish();
 	WriteFileOnce("/proc/sys/kernel/overflowuid", old_uid);
 	WriteFileOnce("/proc/sys/kernel/overflowgid", old_gid);
 	EXPECT_EQ(rc, 0);
+	ASSERT_EQ(setup, 0);
+	ASSERT_THAT(maps, ErrnoIs(0));
+	EXPECT_EQ(mapped_rc, 0);
 }
 
 // setuid() to an id the namespace does not map is EINVAL.
@@ -340,5 +396,69 @@ TEST(Translation, LargeMapTranslatesEveryExtent)
 		struct stat st;
 		ASSERT_THAT(stat(files[i]->path(), &st), SyscallSucceeds());
 		EXPECT_EQ(st.st_uid, kid((i + 1) % kExtents)) << "file " << i;
+	}
+}
+
+// Maps of one extent each, the shape containers use (and the one the
+// kernel may answer without walking a map): every stat call translates
+// the extent's first and last ids and reads the ids just outside it as
+// the overflow ids, uid and gid each through its own map.
+TEST(Translation, EveryStatCallTranslatesTheEdgesOfOneExtentMaps)
+{
+	SKIP_UNLESS_USERNS();
+	ScratchFile first("xlate-one-first", 100000, 200000, 0644);
+	ScratchFile last("xlate-one-last", 100009, 200009, 0644);
+	ScratchFile past("xlate-one-past", 100010, 200010, 0644);
+	ScratchFile below("xlate-one-below", 99999, 199999, 0644);
+	ScratchFile mixed("xlate-one-mixed", 100004, 200010, 0644);
+	ASSERT_TRUE(first.ok() && last.ok() && past.ok() && below.ok() && mixed.ok());
+	UsernsChild child([&] {
+		int bad = CheckEveryStatCall(first.path(), 0, 0) +
+			  CheckEveryStatCall(last.path(), 9, 9) +
+			  CheckEveryStatCall(past.path(), kOverflowUid, kOverflowGid) +
+			  CheckEveryStatCall(below.path(), kOverflowUid, kOverflowGid) +
+			  CheckEveryStatCall(mixed.path(), 4, kOverflowGid);
+		return bad ? 1 : 0;
+	});
+	ASSERT_EQ(child.setup_error(), 0);
+	ASSERT_THAT(child.WriteMap("uid_map", "0 100000 10\n"), ErrnoIs(0));
+	ASSERT_THAT(child.WriteMap("gid_map", "0 200000 10\n"), ErrnoIs(0));
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// When only one of the two maps has a single extent, the other is still
+// searched whole: an owner or group in its second extent translates, and
+// a map not yet written maps nothing.
+TEST(Translation, EveryStatCallSearchesAMapOfSeveralExtentsBesideAOneExtentMap)
+{
+	SKIP_UNLESS_USERNS();
+	ScratchFile second("xlate-mixed-second", 300002, 300003, 0644);
+	ScratchFile first("xlate-mixed-first", 100001, 200001, 0644);
+	ASSERT_TRUE(second.ok() && first.ok());
+	struct Shape {
+		const char *uid_map, *gid_map;
+		unsigned second_uid, second_gid, first_uid, first_gid;
+	};
+	const Shape shapes[] = {
+		// uid map: one extent; gid map: two, the group in the second.
+		{"0 300000 10\n", "0 200000 5\n5 300000 5\n", 2, 8, kOverflowUid, 1},
+		// uid map: two extents, the owner in the second; gid map: one.
+		{"0 100000 5\n5 300000 5\n", "0 300000 10\n", 7, 3, 1, kOverflowGid},
+		// uid map: one extent; gid map never written.
+		{"0 300000 10\n", nullptr, 2, kOverflowGid, kOverflowUid, kOverflowGid},
+	};
+	for (const Shape &sh : shapes) {
+		SCOPED_TRACE(std::string("uid_map ") + sh.uid_map);
+		UsernsChild child([&] {
+			int bad = CheckEveryStatCall(second.path(), sh.second_uid, sh.second_gid) +
+				  CheckEveryStatCall(first.path(), sh.first_uid, sh.first_gid);
+			return bad ? 1 : 0;
+		});
+		ASSERT_EQ(child.setup_error(), 0);
+		ASSERT_THAT(child.WriteMap("uid_map", sh.uid_map), ErrnoIs(0));
+		if (sh.gid_map) {
+			ASSERT_THAT(child.WriteMap("gid_map", sh.gid_map), ErrnoIs(0));
+		}
+		EXPECT_EQ(child.Finish(), 0);
 	}
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-// fstat() microbenchmark for the ID-mapping layer, run in the guest.
+// stat microbenchmark for the ID-mapping layer, run in the guest.
 //
-// Opens --files files owned by one uid/gid, then times fstat() over all of
-// them, --passes times: once in the initial user namespace, then in a child
+// Opens --files files owned by one uid/gid, then times each stat call of
+// --calls over all of them, --passes times: fstat (the system call
+// itself), newfstatat (fd, "", AT_EMPTY_PATH: what glibc's fstat() makes)
+// and statx (fd, "", AT_EMPTY_PATH). Once in the initial user namespace, then in a child
 // namespace whose uid and gid maps have each of --extents extents
 // (--maps=uid: only the uid map; the gid map then maps the owner's gid
 // alone, so fstat() searches one large map, not two). The files' owner
@@ -10,8 +12,10 @@
 // for the lookup. Under QEMU's -icount shift=0 the guest clock counts
 // instructions, so ns per call is instructions per call.
 //
-// Output: one JSON object with a result per (filesystem, extents) case.
+// Output: one JSON object with a result per (filesystem, extents, call) case.
 #include <fcntl.h>
+#include <linux/stat.h>
+#include <sys/syscall.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
@@ -41,7 +45,22 @@ struct Options {
 	std::vector<std::string> dirs = {"/tmp/fstat-bench"};
 	std::string out = "/dev/stdout";
 	bool gid_extents = true;  // --maps=both (default) or uid
+	std::vector<std::string> calls = {"fstat", "newfstatat", "statx"};
 };
+
+enum class Call { kFstat, kNewfstatat, kStatx };
+
+Call CallNamed(const std::string &name)
+{
+	if (name == "fstat")
+		return Call::kFstat;
+	if (name == "newfstatat")
+		return Call::kNewfstatat;
+	if (name == "statx")
+		return Call::kStatx;
+	fprintf(stderr, "userns-bench: unknown call '%s' (fstat, newfstatat, statx)\n", name.c_str());
+	exit(2);
+}
 
 [[noreturn]] void Die(const char *what)
 {
@@ -102,25 +121,70 @@ void CloseFiles(std::vector<int> &fds)
 	fds.clear();
 }
 
-// ns per fstat() over all fds, passes times (first pass warms the cache
-// and is not counted).
-double TimeFstat(const std::vector<int> &fds, unsigned passes, unsigned expect_uid)
+// The owner one call reports for fd, or -1 when the call fails. Each
+// call goes straight to its system call, whatever the C library prefers.
+long OwnerSeenBy(Call call, int fd)
 {
 	struct stat st;
-	for (int fd : fds) {
-		if (fstat(fd, &st) != 0)
-			Die("fstat");
+	struct statx stx;
+	switch (call) {
+	case Call::kFstat:
+		return syscall(SYS_fstat, fd, &st) == 0 ? long(st.st_uid) : -1;
+	case Call::kNewfstatat:
+		return syscall(SYS_newfstatat, fd, "", &st, AT_EMPTY_PATH) == 0 ? long(st.st_uid) : -1;
+	case Call::kStatx:
+		return syscall(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) == 0
+			       ? long(stx.stx_uid)
+			       : -1;
 	}
-	if (st.st_uid != expect_uid) {
-		fprintf(stderr, "userns-bench: st_uid %u, expected %u\n", st.st_uid, expect_uid);
-		exit(3);
-	}
-	double start = NowNs();
+	return -1;
+}
+
+// The timed loop of one call: nothing but the system call per file.
+void Loop(Call call, const std::vector<int> &fds, unsigned passes)
+{
+	struct stat st;
+	struct statx stx;
 	for (unsigned p = 0; p < passes; p++) {
-		for (int fd : fds)
-			fstat(fd, &st);
+		switch (call) {
+		case Call::kFstat:
+			for (int fd : fds)
+				syscall(SYS_fstat, fd, &st);
+			break;
+		case Call::kNewfstatat:
+			for (int fd : fds)
+				syscall(SYS_newfstatat, fd, "", &st, AT_EMPTY_PATH);
+			break;
+		case Call::kStatx:
+			for (int fd : fds)
+				syscall(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx);
+			break;
+		}
 	}
-	return (NowNs() - start) / (double(passes) * fds.size());
+}
+
+// ns per call over all fds, passes times, for each call in turn (a first
+// untimed pass warms the cache and checks the owner each call reports).
+std::vector<double> TimeCalls(const std::vector<int> &fds, unsigned passes,
+			      unsigned expect_uid, const std::vector<Call> &calls)
+{
+	std::vector<double> ns;
+	for (Call call : calls) {
+		long uid = -1;
+		for (int fd : fds) {
+			uid = OwnerSeenBy(call, fd);
+			if (uid < 0)
+				Die("stat call");
+		}
+		if (uid != long(expect_uid)) {
+			fprintf(stderr, "userns-bench: owner %ld, expected %u\n", uid, expect_uid);
+			exit(3);
+		}
+		double start = NowNs();
+		Loop(call, fds, passes);
+		ns.push_back((NowNs() - start) / (double(passes) * fds.size()));
+	}
+	return ns;
 }
 
 bool WriteFile(const std::string &path, const std::string &text)
@@ -134,10 +198,10 @@ bool WriteFile(const std::string &path, const std::string &text)
 }
 
 // Runs the timing in a child inside a new namespace with n extents; the
-// result comes back over a pipe. Returns < 0 when user namespaces are
+// results come back over a pipe. Returns nothing when user namespaces are
 // not available.
-double TimeInNamespace(const std::vector<int> &fds, unsigned passes, unsigned n,
-		       bool gid_extents)
+std::vector<double> TimeInNamespace(const std::vector<int> &fds, unsigned passes, unsigned n,
+				    bool gid_extents, const std::vector<Call> &calls)
 {
 	int ready[2], result[2], go[2];
 	if (pipe(ready) || pipe(result) || pipe(go))
@@ -152,15 +216,16 @@ double TimeInNamespace(const std::vector<int> &fds, unsigned passes, unsigned n,
 		if (read(go[0], &c, 1) != 1 || c != 'g')
 			_exit(1);
 		// Inside, the owner reads as the first id of the last extent.
-		double ns = TimeFstat(fds, passes, (n - 1) * kStride);
-		if (write(result[1], &ns, sizeof(ns)) != sizeof(ns))
+		std::vector<double> ns = TimeCalls(fds, passes, (n - 1) * kStride, calls);
+		size_t size = ns.size() * sizeof(double);
+		if (write(result[1], ns.data(), size) != (ssize_t)size)
 			_exit(1);
 		_exit(0);
 	}
 	char c = 0;
 	if (read(ready[0], &c, 1) != 1 || c != 'y') {
 		waitpid(pid, nullptr, 0);
-		return -1;
+		return {};
 	}
 	std::string base = "/proc/" + std::to_string(pid) + "/";
 	std::string map = MapText(n);
@@ -171,10 +236,16 @@ double TimeInNamespace(const std::vector<int> &fds, unsigned passes, unsigned n,
 	c = 'g';
 	if (write(go[1], &c, 1) != 1)
 		Die("write");
-	double ns = -1;
-	if (read(result[0], &ns, sizeof(ns)) != sizeof(ns))
-		ns = -1;
-	waitpid(pid, nullptr, 0);
+	std::vector<double> ns(calls.size());
+	size_t size = ns.size() * sizeof(double);
+	if (read(result[0], ns.data(), size) != (ssize_t)size)
+		Die("reading the child's timings");
+	int status = 0;
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "userns-bench: the timing child failed\n");
+		exit(3);
+	}
 	for (int fd : {ready[0], ready[1], result[0], result[1], go[0], go[1]})
 		close(fd);
 	return ns;
@@ -194,6 +265,24 @@ void RaiseSysctl(const char *path, unsigned long want)
 		return;
 	if (!WriteFile(path, std::to_string(want)))
 		Die(path);
+}
+
+std::vector<std::string> ParseNames(const char *s)
+{
+	std::vector<std::string> v;
+	std::string cur;
+	for (const char *p = s;; p++) {
+		if (*p == ',' || *p == ':' || !*p) {
+			if (!cur.empty())
+				v.push_back(cur);
+			cur.clear();
+			if (!*p)
+				break;
+		} else {
+			cur += *p;
+		}
+	}
+	return v;
 }
 
 std::vector<unsigned> ParseList(const char *s)
@@ -224,11 +313,14 @@ Options ParseArgs(int argc, char **argv)
 			o.out = a + 6;
 		else if (!strncmp(a, "--ext4=", 7))
 			o.dirs.push_back(a + 7);
+		else if (!strncmp(a, "--calls=", 8))
+			o.calls = ParseNames(a + 8);
 		else if (!strcmp(a, "--maps=both") || !strcmp(a, "--maps=uid"))
 			o.gid_extents = !strcmp(a, "--maps=both");
 		else {
 			fprintf(stderr, "usage: userns-bench [--files=N] [--passes=N] "
 					"[--extents=1,5,...|1:5:...] [--maps=both|uid] [--ext4=DIR] "
+					"[--calls=fstat,newfstatat,statx] "
 					"[--out=FILE]\n");
 			exit(2);
 		}
@@ -241,6 +333,9 @@ Options ParseArgs(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	Options o = ParseArgs(argc, argv);
+	std::vector<Call> calls;
+	for (const std::string &name : o.calls)
+		calls.push_back(CallNamed(name));
 	// A million open files is above the default per-process and system limits.
 	RaiseSysctl("/proc/sys/fs/nr_open", o.files + 64);
 	RaiseSysctl("/proc/sys/fs/file-max", o.files + 4096);
@@ -262,15 +357,20 @@ int main(int argc, char **argv)
 		for (unsigned n : cases) {
 			unsigned owner = OwnerFor(n ? n : 1);
 			std::vector<int> fds = OpenFiles(dir, o.files, owner);
-			double ns = n ? TimeInNamespace(fds, o.passes, n, o.gid_extents)
-				      : TimeFstat(fds, o.passes, owner);
+			std::vector<double> ns =
+				n ? TimeInNamespace(fds, o.passes, n, o.gid_extents, calls)
+				  : TimeCalls(fds, o.passes, owner, calls);
 			CloseFiles(fds);
-			if (ns < 0)
-				continue;  // no user namespaces in this kernel
-			fprintf(out, "%s\n  {\"fs\": \"%s\", \"extents\": %u, \"ns_per_call\": %.2f}",
-				first ? "" : ",", fs, n, ns);
-			first = false;
-			fprintf(stderr, "userns-bench: %s extents=%u %.1f ns/fstat\n", fs, n, ns);
+			// Nothing when this kernel has no user namespaces.
+			for (size_t i = 0; i < ns.size(); i++) {
+				const char *call = o.calls[i].c_str();
+				fprintf(out, "%s\n  {\"fs\": \"%s\", \"extents\": %u, \"call\": \"%s\", "
+					     "\"ns_per_call\": %.2f}",
+					first ? "" : ",", fs, n, call, ns[i]);
+				first = false;
+				fprintf(stderr, "userns-bench: %s extents=%u %s %.1f ns/call\n", fs, n,
+					call, ns[i]);
+			}
 		}
 	}
 	fprintf(out, "\n]}\n");
