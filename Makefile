@@ -107,10 +107,12 @@ reference: ## Run the suite on the unpatched pinned kernel (same as PATCHES=none
 	$(Q)$(MAKE) run PATCHES=none
 
 ##@ Test
+# The kernel fetch (mostly one core: xz, git add) and the suite's build run
+# side by side; the host tests run in the background beside the guests.
 test: deps ## Host tests; suite on ours (USER_NS=y, =n) and reference; ABI; LAVA jobs; bench/fuzz-smoke
 	$(Q)rm -rf $(RESULTS); rc=0; \
 	$(MAKE) check-patches || rc=1; \
-	$(MAKE) tests fetch || rc=1; \
+	$(MAKE) -j2 tests fetch || rc=1; \
 	echo "  HOST     host tests in the background (log: $(O)/host-tests.out)"; \
 	{ $(MAKE) host-tests-only >$(O)/host-tests.out 2>&1; echo $$? >$(O)/host-tests.rc; } & host=$$!; \
 	$(MAKE) run PATCHES=series USERNS=y SUMMARY=0 || rc=1; \
