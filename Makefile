@@ -112,7 +112,9 @@ reference: ## Run the suite on the unpatched pinned kernel (same as PATCHES=none
 test: deps ## Host tests; suite on ours (USER_NS=y, =n) and reference; ABI; LAVA jobs; bench/fuzz-smoke
 	$(Q)rm -rf $(RESULTS); rc=0; \
 	$(MAKE) check-patches || rc=1; \
-	$(MAKE) -j2 tests fetch || rc=1; \
+	$(MAKE) fetch & fetch=$$!; \
+	$(MAKE) tests || rc=1; \
+	wait $$fetch || rc=1; \
 	echo "  HOST     host tests in the background (log: $(O)/host-tests.out)"; \
 	{ $(MAKE) host-tests-only >$(O)/host-tests.out 2>&1; echo $$? >$(O)/host-tests.rc; } & host=$$!; \
 	$(MAKE) run PATCHES=series USERNS=y SUMMARY=0 || rc=1; \
