@@ -189,7 +189,7 @@ $(INITRAMFS): $(TESTBIN) $(BENCHBIN) $(FUZZBIN) $(TOP)/qemu/init $(TOP)/qemu/mki
 bench: deps ## stat matrix: ref/ours x USER_NS=n/y x -Os/-O2, fstat/newfstatat/statx, 1..340 extents (FILES=, PASSES=, MAPS=uid)
 	$(Q)$(TOP)/ci/bench
 
-bench-smoke: deps ## A tiny fstat benchmark on our kernel (runs in make test)
+bench-smoke: deps ## A tiny stat benchmark on our kernel (runs in make test; out/bench-smoke/)
 	$(Q)$(TOP)/ci/bench --smoke
 
 profile-fstat: $(BZIMAGE) $(INITRAMFS) ## Instructions per kernel function in one stat call (EXTENTS=0|N, CALL=fstat|newfstatat|statx)
