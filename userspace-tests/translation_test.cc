@@ -78,10 +78,17 @@ int CheckStatxZeroesWhatItLeavesUnset(const char *path)
 {
 	struct pollfd junk[32];
 	memset(junk, 0xff, sizeof(junk));
-	const size_t reserved[] = {
+	// The padding after stx_mode, each timestamp's __reserved, 0xa0 on.
+	std::vector<size_t> zero = {
 		offsetof(struct statx, stx_mode) + sizeof(__u16),
 		offsetof(struct statx, stx_mode) + sizeof(__u16) + 1,
 	};
+	for (size_t ts : {offsetof(struct statx, stx_atime), offsetof(struct statx, stx_btime),
+			  offsetof(struct statx, stx_ctime), offsetof(struct statx, stx_mtime)})
+		for (size_t b = 12; b < 16; b++)
+			zero.push_back(ts + b);
+	for (size_t off = 0xa0; off < 0x100; off++)
+		zero.push_back(off);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		perror(path);
@@ -102,13 +109,6 @@ int CheckStatxZeroesWhatItLeavesUnset(const char *path)
 			perror("statx");
 			return 1;
 		}
-		std::vector<size_t> zero(std::begin(reserved), std::end(reserved));
-		for (size_t ts : {offsetof(struct statx, stx_atime), offsetof(struct statx, stx_btime),
-				  offsetof(struct statx, stx_ctime), offsetof(struct statx, stx_mtime)})
-			for (size_t b = 12; b < 16; b++)
-				zero.push_back(ts + b);
-		for (size_t off = 0xa0; off < sizeof(buf); off++)
-			zero.push_back(off);
 		for (size_t off : zero) {
 			if (buf[off] != 0) {
 				fprintf(stderr, "statx(%s), call %d: byte 0x%zx is 0x%02x, not 0\n",
