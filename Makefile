@@ -107,8 +107,9 @@ reference: ## Run the suite on the unpatched pinned kernel (same as PATCHES=none
 	$(Q)$(MAKE) run PATCHES=none
 
 ##@ Test
-# The kernel fetch (mostly one core: xz, git add) and the suite's build run
-# side by side; the host tests run in the background beside the guests.
+# The kernel fetch (xz and git fast-import) and the suite's build run side
+# by side; the host tests run in the background during the first kernel
+# build; ci/test-kernels overlaps each guest run with the next build.
 test: deps ## Host tests; suite on ours (USER_NS=y, =n) and reference; ABI; LAVA jobs; bench/fuzz-smoke
 	$(Q)rm -rf $(RESULTS); rc=0; \
 	$(MAKE) check-patches || rc=1; \
@@ -117,9 +118,7 @@ test: deps ## Host tests; suite on ours (USER_NS=y, =n) and reference; ABI; LAVA
 	wait $$fetch || rc=1; \
 	echo "  HOST     host tests in the background (log: $(O)/host-tests.out)"; \
 	{ $(MAKE) host-tests-only >$(O)/host-tests.out 2>&1; echo $$? >$(O)/host-tests.rc; } & host=$$!; \
-	$(MAKE) run PATCHES=series USERNS=y SUMMARY=0 || rc=1; \
-	$(MAKE) run PATCHES=series USERNS=n SUMMARY=0 || rc=1; \
-	$(MAKE) run PATCHES=none USERNS=y SUMMARY=0 || rc=1; \
+	MAKE="$(MAKE)" $(TOP)/ci/test-kernels series:y series:n none:y || rc=1; \
 	$(MAKE) abi-check || rc=1; \
 	$(MAKE) lava-jobs || rc=1; \
 	$(MAKE) bench-smoke || rc=1; \
