@@ -107,13 +107,14 @@ reference: ## Run the suite on the unpatched pinned kernel (same as PATCHES=none
 	$(Q)$(MAKE) run PATCHES=none
 
 ##@ Test
-# The kernel fetch (xz and git fast-import) and the suite's build run side
-# by side; the host tests run in the background during the first kernel
-# build; ci/test-kernels overlaps each guest run with the next build.
+# The kernel fetch (xz and git fast-import), then the first tree and config,
+# and the suite's build run side by side; the host tests run in the
+# background during the first kernel build; ci/test-kernels overlaps each
+# guest run and the later configs with a kernel build.
 test: deps ## Host tests; suite on ours (USER_NS=y, =n) and reference; ABI; LAVA jobs; bench/fuzz-smoke
 	$(Q)rm -rf $(RESULTS); rc=0; \
 	$(MAKE) check-patches || rc=1; \
-	$(MAKE) fetch & fetch=$$!; \
+	{ $(MAKE) fetch && $(MAKE) config PATCHES=series USERNS=y; } & fetch=$$!; \
 	$(MAKE) tests || rc=1; \
 	wait $$fetch || rc=1; \
 	echo "  HOST     host tests in the background (log: $(O)/host-tests.out)"; \
