@@ -107,16 +107,16 @@ reference: ## Run the suite on the unpatched pinned kernel (same as PATCHES=none
 	$(Q)$(MAKE) run PATCHES=none
 
 ##@ Test
-# The kernel fetch (xz and git fast-import) and the suite's build run side
-# by side; the host tests run in the background from then on, beside the
-# first tree, config and kernel build; ci/test-kernels overlaps each guest
-# run and the later configs with a kernel build. The bench and fuzz smoke
-# runs stay at the end: beside a kernel build (measured once) their TCG
-# guests slowed it by more than they took.
+# The kernel fetch (xz and git fast-import), then the first tree, and the
+# suite's build run side by side; the host tests run in the background from
+# then on, beside the first config and kernel build; ci/test-kernels
+# overlaps each guest run and the later configs with a kernel build. The
+# bench and fuzz smoke runs stay at the end: beside a kernel build
+# (measured once) their TCG guests slowed it by more than they took.
 test: deps ## Host tests; suite on ours (USER_NS=y, =n) and reference; ABI; LAVA jobs; bench/fuzz-smoke
 	$(Q)rm -rf $(RESULTS); rc=0; \
 	$(MAKE) check-patches || rc=1; \
-	$(MAKE) fetch & fetch=$$!; \
+	{ $(MAKE) fetch && $(MAKE) tree PATCHES=series; } & fetch=$$!; \
 	$(MAKE) tests || rc=1; \
 	wait $$fetch || rc=1; \
 	echo "  HOST     host tests in the background (log: $(O)/host-tests.out)"; \
