@@ -74,6 +74,8 @@ INITRAMFS ?= $(O)/initramfs.cpio
 # The suite's runs add the non-GPL ABI test module, built for each kernel.
 ABI_CPIO := $(KBUILD)/abi-module.cpio
 RUN_INITRAMFS := $(KBUILD)/initramfs.cpio
+# The disk drivers, modules that only the benchmark and the selftests load.
+STORAGE_CPIO := $(KBUILD)/storage-modules.cpio
 RESULTS := $(O)/results
 FRAGMENTS := $(TOP)/kernel-config/base.config $(TOP)/kernel-config/kselftest.config \
 	$(if $(filter y,$(USERNS)),$(TOP)/kernel-config/userns-on.config \
@@ -83,7 +85,7 @@ FRAGMENTS := $(TOP)/kernel-config/base.config $(TOP)/kernel-config/kselftest.con
 # A skip on our kernel with user namespaces on hides a missing feature.
 STRICT_SKIPS := $(if $(and $(or $(filter ours,$(TREE)),$(filter 1,$(STAMPED))),$(filter y,$(USERNS))),1,0)
 
-.PHONY: all help deps fetch tree config kernel tests initramfs abi-module abi-check run test bench bench-smoke \
+.PHONY: all help deps fetch tree config kernel tests initramfs abi-module storage-modules abi-check run test bench bench-smoke \
 	apply kselftest host-tests-only lava-jobs lava-artifacts lava-run test-host test-slow mutate mutate-list reference profile-fstat check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
 
 ##@ Run
@@ -176,7 +178,12 @@ initramfs: $(INITRAMFS) ## Pack busybox, the guest init, the suite, bench and fu
 
 abi-module: $(ABI_CPIO) ## Build the non-GPL (CDDL) test module against the kernel
 
-$(ABI_CPIO): $(BZIMAGE)
+storage-modules: $(STORAGE_CPIO) ## Build the disk drivers (ext4, loop, virtio_blk modules) for bench/kselftest
+
+$(STORAGE_CPIO): $(BZIMAGE) FORCE
+	$(Q)$(TOP)/ci/storage-modules $(SRC) $(KBUILD)
+
+$(ABI_CPIO): $(BZIMAGE) FORCE
 	$(Q)$(TOP)/ci/abi-module $(SRC) $(KBUILD)
 
 $(RUN_INITRAMFS): $(INITRAMFS) $(ABI_CPIO)

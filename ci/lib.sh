@@ -29,3 +29,26 @@ run_logged() {
 
 # hash_of FILE...: a short content hash used for stamps.
 hash_of() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
+
+# kernel_make SRC KBUILD TARGET...: kbuild out of tree (O=KBUILD) through
+# ccache, with the build identity fixed so an unchanged tree relinks
+# nothing. ci/build-kernel and ci/storage-modules share it.
+kernel_make() {
+	local src=$1 kbuild=$2 ci
+	shift 2
+	ci=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+	local verbose=()
+	[ "${V:-0}" = 1 ] && verbose=(V=1)
+	# Paths below $O are hashed relative, so ref and ours trees share hits.
+	# Depend mode (through ci/ccache-shim, which keeps .incbin sources out
+	# of the cache): a miss costs one compile, not a preprocessor run plus
+	# a compile (kbuild passes -Wp,-MMD, which it needs). A cold build of
+	# the three make test kernels has nothing to hit; this takes ccache's
+	# cost on it from about 10% to about 2%.
+	CCACHE_DIR=${CCACHE_DIR:-$O/ccache} CCACHE_BASEDIR=$O CCACHE_NOHASHDIR=1 \
+		CCACHE_DEPEND=${CCACHE_DEPEND:-1} PATH="$ci/ccache-shim:$PATH" \
+		KBUILD_BUILD_USER=userns KBUILD_BUILD_HOST=harness \
+		KBUILD_BUILD_TIMESTAMP='Sat Jan  1 00:00:00 UTC 2000' \
+		make -C "$src" O="$kbuild" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" \
+		-j"${JOBS:-$(nproc)}" "${verbose[@]}" "$@"
+}
