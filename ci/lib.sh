@@ -30,6 +30,16 @@ run_logged() {
 # hash_of FILE...: a short content hash used for stamps.
 hash_of() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
 
+# pack_cpio DIR [FIND-ARG...]: DIR's tree as a newc cpio on stdout, owned
+# by root. Fixed mtimes keep the archive byte-identical for identical
+# inputs. FIND-ARGs (-mindepth 1: no entry for DIR itself) go to find.
+pack_cpio() {
+	local dir=$1
+	shift
+	find "$dir" -exec touch -h -d '2000-01-01 00:00:00Z' {} +
+	(cd "$dir" && find . "$@" | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet)
+}
+
 # kernel_make SRC KBUILD TARGET...: kbuild out of tree (O=KBUILD) through
 # ccache, with the build identity fixed so an unchanged tree relinks
 # nothing. ci/build-kernel and ci/storage-modules share it.
