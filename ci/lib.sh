@@ -30,6 +30,15 @@ run_logged() {
 # hash_of FILE...: a short content hash used for stamps.
 hash_of() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
 
+# tree_key SRC FILE...: a stamp key for a build from kernel tree SRC (its
+# commit and the content of local changes) and FILEs (.config, script...).
+tree_key() {
+	local src=$1
+	shift
+	{ git -C "$src" rev-parse "HEAD^{tree}"; git -C "$src" diff HEAD; cat "$@"; } |
+		sha256sum | cut -c1-16
+}
+
 # pack_cpio DIR [FIND-ARG...]: DIR's tree as a newc cpio on stdout, owned
 # by root. Fixed mtimes keep the archive byte-identical for identical
 # inputs. FIND-ARGs (-mindepth 1: no entry for DIR itself) go to find.
