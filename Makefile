@@ -171,7 +171,8 @@ $(TESTBIN): FORCE | deps
 	$(Q)cmake -S $(TOP)/userspace-tests -B $(TESTS_BUILD) \
 		-DCMAKE_CXX_COMPILER_LAUNCHER=ccache >$(O)/tests-cmake.log || \
 		{ cat $(O)/tests-cmake.log; exit 1; }
-	$(Q)CCACHE_DIR=$(O)/ccache cmake --build $(TESTS_BUILD) -j$(JOBS) \
+	$(Q)CCACHE_DIR=$(O)/ccache CCACHE_SLOPPINESS=pch_defines,time_macros \
+		cmake --build $(TESTS_BUILD) -j$(JOBS) \
 		$(if $(filter 1,$(V)),-v) 2>&1 | { grep -v -e '^\[' -e 'statically linked' -e 'getaddrinfo' -e 'MakeConnection' || true; }
 
 initramfs: $(INITRAMFS) ## Pack busybox, the guest init, the suite, bench and fuzzer

@@ -27,6 +27,19 @@ run_logged() {
 	fi
 }
 
+# The guest's machine and base command line (qemu/run, ci/profile-fstat):
+# QEMU's microvm, with no PCI bus and no firmware tables to walk, so the
+# kernel needs neither PCI nor ACPI (kernel-config/base.config). Its virtio
+# devices (virtio-*-device) sit on MMIO and QEMU appends where they are to
+# the command line (virtio_mmio.device=); qboot's MP table lists the CPUs.
+# reboot=t: no reset that the kernel's default reboot methods reach exists
+# on microvm, so the guest's power-off (qemu/init) and a panic triple-fault,
+# which -no-reboot turns into QEMU exiting.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+GUEST_MACHINE=(-machine microvm,acpi=off)
+# shellcheck disable=SC2034
+GUEST_CMDLINE="console=ttyS0 panic=-1 reboot=t"
+
 # hash_of FILE...: a short content hash used for stamps.
 hash_of() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
 
