@@ -115,8 +115,9 @@ reference: ## Run the suite on the unpatched pinned kernel (same as PATCHES=none
 # overlaps each guest run and the later configs with a kernel build. The
 # bench and fuzz smoke runs stay at the end: beside a kernel build
 # (measured once) their TCG guests slowed it by more than they took.
+# It times itself (ci/test-timing: $(O)/make-test-times.jsonl, cold or warm).
 test: deps ## Host tests; suite on ours (USER_NS=y, =n) and reference; ABI; LAVA jobs; bench/fuzz-smoke
-	$(Q)rm -rf $(RESULTS); rc=0; \
+	$(Q)$(TOP)/ci/test-timing start; rm -rf $(RESULTS); rc=0; \
 	$(MAKE) check-patches || rc=1; \
 	{ $(MAKE) fetch && $(MAKE) tree PATCHES=series; } & fetch=$$!; \
 	$(MAKE) tests || rc=1; \
@@ -130,6 +131,7 @@ test: deps ## Host tests; suite on ours (USER_NS=y, =n) and reference; ABI; LAVA
 	$(MAKE) fuzz-smoke || rc=1; \
 	wait $$host; sed -n '/tests passed\|tests failed\|FAIL\|Failed/p' $(O)/host-tests.out; \
 	[ "$$(cat $(O)/host-tests.rc)" = 0 ] || { cat $(O)/host-tests.out; rc=1; }; \
+	times >$(O)/.make-test.times; $(TOP)/ci/test-timing end $$rc $(O)/.make-test.times || true; \
 	$(TOP)/ci/summarize --final $(RESULTS) || rc=1; \
 	exit $$rc
 
