@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+// Credentials: how a process's ids read to other processes across user
+// namespaces. Each path below translates on its own (from_kuid_munged and
+// from_kgid_munged into the reader's namespace, make_kuid from the
+// sender's), apart from stat() and getuid():
+//   - SO_PEERCRED, the ids a unix socket's peer had when it connected;
+//   - SCM_CREDENTIALS, ids a sender names and a receiver reads;
+//   - getgroups(), the supplementary groups;
+//   - /proc/PID/status, in the namespace of whoever opened it.
+// uids and gids take different values, and the uid and gid maps different
+// ranges, so that an id read through the other map shows.
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/un.h>
+#include <grp.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdio>
+#include <cstring>
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "caps.h"
+#include "child.h"
+#include "errno_matchers.h"
+#include "fd.h"
+#include "userns.h"
+
+namespace {
+
+// Every test's namespace maps uids 0..9 to kernel uids kUidBase.. and gids
+// 0..9 to kernel gids kGidBase..
+constexpr unsigned kUidBase = 100000;
+constexpr unsigned kGidBase = 200000;
+constexpr unsigned kCount = 10;
+
+// Writes the tests' uid and gid maps for child (gtest assertions: call
+// from the test body).
+void MapApart(const UsernsChild &child)
+{
+	auto map = [](unsigned base) {
+		return "0 " + std::to_string(base) + " " + std::to_string(kCount) + "\n";
+	};
+	ASSERT_EQ(child.setup_error(), 0);
+	ASSERT_THAT(child.WriteMap("uid_map", map(kUidBase)), ErrnoIs(0));
+	ASSERT_THAT(child.WriteMap("gid_map", map(kGidBase)), ErrnoIs(0));
+}
+
+// A listening AF_UNIX stream socket at an abstract address of its own.
+class Listener {
+public:
+	Listener()
+	{
+		addr_.sun_family = AF_UNIX;
+		// sun_path[0] stays NUL: an abstract address, nothing on disk.
+		snprintf(addr_.sun_path + 1, sizeof(addr_.sun_path) - 1, "userns-creds-%d",
+			 getpid());
+		len_ = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(addr_.sun_path + 1);
+		fd_.reset(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+		if (!fd_.valid() || bind(fd_.get(), Address(), len_) != 0 || listen(fd_.get(), 1) != 0)
+			fd_.reset();
+	}
+	bool valid() const { return fd_.valid(); }
+	int fd() const { return fd_.get(); }
+	// A new socket connected to this listener; -1 on failure.
+	int Connect() const
+	{
+		FileDescriptor s(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+		if (!s.valid() || connect(s.get(), Address(), len_) != 0)
+			return -1;
+		return s.release();
+	}
+
+private:
+	const struct sockaddr *Address() const
+	{
+		return reinterpret_cast<const struct sockaddr *>(&addr_);
+	}
+
+	struct sockaddr_un addr_ = {};
+	socklen_t len_ = 0;
+	FileDescriptor fd_;
+};
+
+// SO_PEERCRED of sock: 0 or errno.
+int PeerCredentials(int sock, struct ucred *cred)
+{
+	socklen_t len = sizeof(*cred);
+	return getsockopt(sock, SOL_SOCKET, SO_PEERCRED, cred, &len) == 0 ? 0 : errno;
+}
+
+// A one-byte message with room for one struct ucred in its control data.
+struct CredMessage {
+	char byte = 'C';
+	struct iovec iov = {&byte, 1};
+	alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(struct ucred))] = {};
+	struct msghdr msg = {};
+
+	CredMessage()
+	{
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = control;
+		msg.msg_controllen = sizeof(control);
+	}
+	CredMessage(const CredMessage &) = delete;
+	CredMessage &operator=(const CredMessage &) = delete;
+};
+
+// Sends one byte carrying SCM_CREDENTIALS {pid, uid, gid}, the ids as the
+// sender's namespace numbers them: 0, or -1 with errno set.
+int SendCredentials(int sock, uid_t uid, gid_t gid)
+{
+	CredMessage m;
+	struct ucred cred = {getpid(), uid, gid};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&m.msg);
+
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_CREDENTIALS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(cred));
+	memcpy(CMSG_DATA(cmsg), &cred, sizeof(cred));
+	return sendmsg(sock, &m.msg, 0) == 1 ? 0 : -1;
+}
+
+// Receives one byte and the SCM_CREDENTIALS that came with it (the socket
+// has SO_PASSCRED): 0 or errno (ENOMSG when no credentials came).
+int ReceiveCredentials(int sock, struct ucred *cred)
+{
+	CredMessage m;
+
+	if (recvmsg(sock, &m.msg, 0) != 1)
+		return errno;
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&m.msg);
+	if (!cmsg || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_CREDENTIALS)
+		return ENOMSG;
+	memcpy(cred, CMSG_DATA(cmsg), sizeof(*cred));
+	return 0;
+}
+
+// The value of a "Name:\t..." line of a /proc/PID/status text, "" if none.
+std::string StatusField(const std::string &status, const std::string &name)
+{
+	std::string key = "\n" + name + ":\t";
+	size_t at = ("\n" + status).find(key);
+	if (at == std::string::npos)
+		return "";
+	size_t begin = at + key.size() - 1;
+	return status.substr(begin, status.find('\n', begin) - begin);
+}
+
+// Inside a namespace of the tests' shape: becomes its root, then takes
+// gid 5 and uid 3 (kernel gid kGidBase+5, uid kUidBase+3) and so loses
+// every capability. 0 or errno.
+int BecomeUid3Gid5()
+{
+	if (BecomeRootInNamespace() != 0)
+		return EPERM;
+	if (setresgid(5, 5, 5) != 0 || setresuid(3, 3, 3) != 0)
+		return errno;
+	return 0;
+}
+
+}  // namespace
+
+// SO_PEERCRED reads the peer's ids in the reader's namespace: the listener
+// (root of the initial namespace) sees the client's kernel ids; the client
+// sees the listener's root, which its namespace does not map, as the
+// overflow ids.
+TEST(Credentials, PeerCredentialsReadInTheReadersNamespace)
+{
+	SKIP_UNLESS_USERNS();
+	Listener listener;
+	ASSERT_TRUE(listener.valid()) << strerror(errno);
+	UsernsChild child([&listener] {
+		CHILD_CHECK_EQ(BecomeUid3Gid5(), 0);
+		FileDescriptor s(listener.Connect());
+		CHILD_CHECK(s.valid());
+		struct ucred peer = {};
+		CHILD_CHECK_EQ(PeerCredentials(s.get(), &peer), 0);
+		CHILD_CHECK_EQ(peer.uid, kOverflowUid);
+		CHILD_CHECK_EQ(peer.gid, kOverflowGid);
+		return 0;
+	});
+	ASSERT_NO_FATAL_FAILURE(MapApart(child));
+	ASSERT_EQ(child.Finish(), 0);
+	// The connection waits in the backlog after the client is gone, with
+	// the ids it connected with.
+	FileDescriptor conn(accept4(listener.fd(), nullptr, nullptr, SOCK_CLOEXEC));
+	ASSERT_TRUE(conn.valid()) << strerror(errno);
+	struct ucred peer = {};
+	ASSERT_THAT(PeerCredentials(conn.get(), &peer), ErrnoIs(0));
+	EXPECT_EQ(peer.uid, kUidBase + 3);
+	EXPECT_EQ(peer.gid, kGidBase + 5);
+}
+
+// SCM_CREDENTIALS: a sender names ids in its own namespace. One its
+// namespace does not map is EINVAL; a mapped one it does not hold is
+// EPERM; its own go through, and the receiver in the initial namespace
+// reads them as kernel ids. Sent the other way, root of the initial
+// namespace reads as the overflow ids inside.
+TEST(Credentials, ScmCredentialsAreTranslatedBetweenNamespaces)
+{
+	SKIP_UNLESS_USERNS();
+	auto [mine, theirs] = SocketPair();
+	ASSERT_TRUE(mine.valid() && theirs.valid());
+	int one = 1;
+	for (int s : {mine.get(), theirs.get()})
+		ASSERT_EQ(setsockopt(s, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)), 0)
+			<< strerror(errno);
+	int sock = theirs.get();
+	UsernsChild child([sock] {
+		CHILD_CHECK_EQ(BecomeUid3Gid5(), 0);
+		CHILD_CHECK_ERRNO(SendCredentials(sock, kCount + 10, 5), EINVAL);
+		CHILD_CHECK_ERRNO(SendCredentials(sock, 3, kCount + 10), EINVAL);
+		CHILD_CHECK_ERRNO(SendCredentials(sock, 4, 5), EPERM);
+		CHILD_CHECK_ERRNO(SendCredentials(sock, 3, 6), EPERM);
+		CHILD_CHECK_EQ(SendCredentials(sock, 3, 5), 0);
+		struct ucred got = {};
+		CHILD_CHECK_EQ(ReceiveCredentials(sock, &got), 0);
+		CHILD_CHECK_EQ(got.uid, kOverflowUid);
+		CHILD_CHECK_EQ(got.gid, kOverflowGid);
+		return 0;
+	});
+	ASSERT_NO_FATAL_FAILURE(MapApart(child));
+	child.Go();
+	struct ucred got = {};
+	ASSERT_THAT(ReceiveCredentials(mine.get(), &got), ErrnoIs(0));
+	EXPECT_EQ(got.uid, kUidBase + 3);
+	EXPECT_EQ(got.gid, kGidBase + 5);
+	ASSERT_EQ(SendCredentials(mine.get(), 0, 0), 0) << strerror(errno);
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// getgroups() inside a namespace: each supplementary group through the gid
+// map, in the order of the kernel gids; one the gid map does not cover
+// (kernel gid 7, and kUidBase + 8, which only the uid map covers) as the
+// overflow gid.
+TEST(Credentials, SupplementaryGroupsReadThroughTheGidMap)
+{
+	SKIP_UNLESS_USERNS();
+	UsernsChild child(
+		[] {
+			gid_t groups[8];
+			int n = getgroups(8, groups);
+			CHILD_CHECK_EQ(n, 3);
+			CHILD_CHECK_EQ(groups[0], kOverflowGid);  // kernel gid 7
+			CHILD_CHECK_EQ(groups[1], kOverflowGid);  // kUidBase + 8
+			CHILD_CHECK_EQ(groups[2], 7);             // kGidBase + 7
+			return 0;
+		},
+		[] {
+			gid_t groups[] = {kGidBase + 7, 7, kUidBase + 8};
+			return setgroups(3, groups) == 0 ? 0 : 1;
+		});
+	ASSERT_NO_FATAL_FAILURE(MapApart(child));
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// /proc/PID/status shows the real, effective, saved and filesystem ids in
+// the namespace of the process that opened it: the task's own numbers
+// inside, kernel ids from the initial namespace.
+TEST(Credentials, ProcStatusShowsIdsInTheOpenersNamespace)
+{
+	SKIP_UNLESS_USERNS();
+	Channel changed, looked;
+	UsernsChild child([&changed, &looked] {
+		CHILD_CHECK_EQ(BecomeRootInNamespace(), 0);
+		CHILD_CHECK(setresgid(4, 5, 6) == 0);
+		CHILD_CHECK(setresuid(1, 2, 3) == 0);
+		std::string status = ReadFile("/proc/self/status");
+		CHILD_CHECK(StatusField(status, "Uid") == "1\t2\t3\t2");
+		CHILD_CHECK(StatusField(status, "Gid") == "4\t5\t6\t5");
+		changed.Send(1);
+		CHILD_CHECK_EQ(looked.Receive(), 1);
+		return 0;
+	});
+	ASSERT_NO_FATAL_FAILURE(MapApart(child));
+	child.Go();
+	ASSERT_EQ(changed.Receive(), 1) << "the child did not take its ids";
+	std::string status = ReadFile(ProcPath(child.pid(), "status"));
+	looked.Send(1);
+	EXPECT_EQ(StatusField(status, "Uid"), "100001\t100002\t100003\t100002");
+	EXPECT_EQ(StatusField(status, "Gid"), "200004\t200005\t200006\t200005");
+	EXPECT_EQ(child.Finish(), 0);
+}
