@@ -28,6 +28,7 @@
 #include "child.h"
 #include "errno_matchers.h"
 #include "fd.h"
+#include "one_byte_message.h"
 #include "userns.h"
 
 namespace {
@@ -93,52 +94,25 @@ int PeerCredentials(int sock, struct ucred *cred)
 	return getsockopt(sock, SOL_SOCKET, SO_PEERCRED, cred, &len) == 0 ? 0 : errno;
 }
 
-// A one-byte message with room for one struct ucred in its control data.
-struct CredMessage {
-	char byte = 'C';
-	struct iovec iov = {&byte, 1};
-	alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(struct ucred))] = {};
-	struct msghdr msg = {};
-
-	CredMessage()
-	{
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
-		msg.msg_control = control;
-		msg.msg_controllen = sizeof(control);
-	}
-	CredMessage(const CredMessage &) = delete;
-	CredMessage &operator=(const CredMessage &) = delete;
-};
-
 // Sends one byte carrying SCM_CREDENTIALS {pid, uid, gid}, the ids as the
 // sender's namespace numbers them: 0, or -1 with errno set.
 int SendCredentials(int sock, uid_t uid, gid_t gid)
 {
-	CredMessage m;
-	struct ucred cred = {getpid(), uid, gid};
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&m.msg);
+	OneByteMessage<struct ucred> m;
 
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_CREDENTIALS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(cred));
-	memcpy(CMSG_DATA(cmsg), &cred, sizeof(cred));
-	return sendmsg(sock, &m.msg, 0) == 1 ? 0 : -1;
+	m.Attach(SCM_CREDENTIALS, {getpid(), uid, gid});
+	return sendmsg(sock, m.header(), 0) == 1 ? 0 : -1;
 }
 
 // Receives one byte and the SCM_CREDENTIALS that came with it (the socket
 // has SO_PASSCRED): 0 or errno (ENOMSG when no credentials came).
 int ReceiveCredentials(int sock, struct ucred *cred)
 {
-	CredMessage m;
+	OneByteMessage<struct ucred> m;
 
-	if (recvmsg(sock, &m.msg, 0) != 1)
+	if (recvmsg(sock, m.header(), 0) != 1)
 		return errno;
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&m.msg);
-	if (!cmsg || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_CREDENTIALS)
-		return ENOMSG;
-	memcpy(cred, CMSG_DATA(cmsg), sizeof(*cred));
-	return 0;
+	return m.Take(SCM_CREDENTIALS, cred) ? 0 : ENOMSG;
 }
 
 // The value of a "Name:\t..." line of a /proc/PID/status text, "" if none.

@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "one_byte_message.h"
+
 namespace {
 
 struct CapSets {
@@ -105,50 +107,20 @@ std::pair<FileDescriptor, FileDescriptor> SocketPair()
 	return {FileDescriptor(sv[0]), FileDescriptor(sv[1])};
 }
 
-namespace {
-
-// A one-byte message with room for one fd in its control data.
-struct FdMessage {
-	char byte = 'F';
-	struct iovec iov = {&byte, 1};
-	alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-	struct msghdr msg = {};
-
-	FdMessage()
-	{
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
-		msg.msg_control = control;
-		msg.msg_controllen = sizeof(control);
-	}
-	FdMessage(const FdMessage &) = delete;
-	FdMessage &operator=(const FdMessage &) = delete;
-};
-
-}  // namespace
-
 int SendFd(int sock, int fd)
 {
-	FdMessage m;
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&m.msg);
+	OneByteMessage<int> m;
 
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	return sendmsg(sock, &m.msg, 0) == 1 ? 0 : errno;
+	m.Attach(SCM_RIGHTS, fd);
+	return sendmsg(sock, m.header(), 0) == 1 ? 0 : errno;
 }
 
 int ReceiveFd(int sock)
 {
-	FdMessage m;
+	OneByteMessage<int> m;
 	int fd = -1;
 
-	if (recvmsg(sock, &m.msg, MSG_CMSG_CLOEXEC) != 1)
+	if (recvmsg(sock, m.header(), MSG_CMSG_CLOEXEC) != 1 || !m.Take(SCM_RIGHTS, &fd))
 		return -1;
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&m.msg);
-	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
 	return fd;
 }
