@@ -46,6 +46,9 @@ Q := @
 endif
 
 TOP := $(CURDIR)
+CI := $(TOP)/ci
+# lib <function> <args>: a fact from ci/lib.sh, the one place each is defined.
+lib = $(shell . $(CI)/lib.sh && $(1))
 DEBUG ?= 0
 # KERNEL_SRC=<kernel tree>: build and run that tree (a stable branch, a
 # distribution tree, ...) instead of the pinned source; PATCHES is ignored.
@@ -57,10 +60,10 @@ SRC := $(KERNEL_SRC)
 # A tree that carries our series (its stamp) must skip nothing either.
 STAMPED := $(if $(wildcard $(KERNEL_SRC)/localversion-userns-idmap),1,0)
 else
-TREE := $(if $(filter none,$(PATCHES)),ref,ours)
+TREE := $(call lib,tree_name $(PATCHES))
 SRC := $(O)/src/$(TREE)
 endif
-VARIANT := $(TREE)-userns-$(USERNS)$(if $(filter 2,$(OPT)),-O2)$(if $(filter 1,$(DEBUG)),-debug)
+VARIANT := $(call lib,variant_name $(TREE) $(USERNS) $(OPT) $(DEBUG))
 KBUILD := $(O)/kbuild/$(VARIANT)
 BZIMAGE := $(KBUILD)/arch/x86/boot/bzImage
 TESTS_BUILD ?= $(O)/tests
@@ -76,65 +79,50 @@ ABI_CPIO := $(KBUILD)/abi-module.cpio
 RUN_INITRAMFS := $(KBUILD)/initramfs.cpio
 # The disk drivers, modules that only the benchmark and the selftests load.
 STORAGE_CPIO := $(KBUILD)/storage-modules.cpio
-RESULTS := $(O)/results
-FRAGMENTS := $(TOP)/kernel-config/base.config $(TOP)/kernel-config/kselftest.config \
-	$(if $(filter y,$(USERNS)),$(TOP)/kernel-config/userns-on.config \
-		$(TOP)/kernel-config/kunit.config,$(TOP)/kernel-config/userns-off.config) \
-	$(if $(filter 2,$(OPT)),$(TOP)/kernel-config/optimize-O2.config) \
-	$(if $(filter 1,$(DEBUG)),$(TOP)/kernel-config/debug.config) $(EXTRA_FRAGMENTS)
+RESULTS ?= $(O)/results
+# EXTRA_FRAGMENTS=<files>: more config fragments merged after ours.
+EXTRA_FRAGMENTS ?=
+FRAGMENTS := $(call lib,config_fragments $(USERNS) $(OPT) $(DEBUG)) $(EXTRA_FRAGMENTS)
 # A skip on our kernel with user namespaces on hides a missing feature.
 STRICT_SKIPS := $(if $(and $(or $(filter ours,$(TREE)),$(filter 1,$(STAMPED))),$(filter y,$(USERNS))),1,0)
 
-.PHONY: all help deps fetch tree config kernel tests initramfs abi-module storage-modules abi-check run test bench bench-smoke \
+.PHONY: all help compare deps fetch tree config kernel tests initramfs abi-module storage-modules abi-check run test bench bench-smoke \
 	apply kselftest host-tests-only lava-jobs lava-artifacts lava-run test-host test-slow mutate mutate-list reference profile-fstat check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
 
 ##@ Run
 all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
 
 run: $(BZIMAGE) $(RUN_INITRAMFS) ## Boot the kernel and run the suite (FILTER=, KERNEL_SRC=<tree>)
-	$(Q)$(TOP)/ci/check-stamp $(SRC) $(KBUILD)
+	$(Q)$(CI)/build/check-stamp $(SRC) $(KBUILD)
 	$(Q)STRICT_SKIPS=$(STRICT_SKIPS) $(TOP)/qemu/run --label $(VARIANT) \
 		--kernel $(BZIMAGE) --initrd $(RUN_INITRAMFS) --out $(RESULTS)/$(VARIANT) \
 		--accel $(ACCEL) --boot-timeout $(BOOT_TIMEOUT) --timeout $(RUN_TIMEOUT) \
 		--expect-release "$$(cat $(KBUILD)/include/config/kernel.release)" \
 		--append "harness.userns=$(USERNS)$(if $(FILTER), harness.filter=$(FILTER))" || rc=$$?; \
 	$(if $(KERNEL_SRC),$(MAKE) kselftest || rc=1;) \
-	$(if $(filter 0,$(SUMMARY)),,$(TOP)/ci/summarize --only $(VARIANT) $(RESULTS);) exit $${rc:-0}
+	$(if $(filter 0,$(SUMMARY)),,$(CI)/report/summarize --only $(VARIANT) $(RESULTS);) exit $${rc:-0}
 
 kselftest: deps ## The kernel's user-namespace selftests in the guest, ours vs the reference (KERNEL_SRC=)
 	$(Q)KERNEL_SRC="$(KERNEL_SRC)" ACCEL=$(ACCEL) BOOT_TIMEOUT=$(BOOT_TIMEOUT) RUN_TIMEOUT=$(RUN_TIMEOUT) \
-		$(TOP)/ci/kselftest
+		$(CI)/run/kselftest
 
 reference: ## Run the suite on the unpatched pinned kernel (same as PATCHES=none)
 	$(Q)$(MAKE) run PATCHES=none
 
+BASE ?=
+compare: ## Cases whose status changed from BASE=<results dir> to RESULTS= (default: out/results)
+	$(Q)test -n "$(BASE)" || { echo "usage: make compare BASE=<results dir> [RESULTS=<results dir>]"; exit 2; }
+	$(Q)$(CI)/report/compare "$(BASE)" "$(RESULTS)"
+
 ##@ Test
-# The kernel fetch (xz and git fast-import), then the first tree, and the
-# suite's build run side by side; the host tests run in the background from
-# then on, beside the first config and kernel build; ci/test-kernels
-# overlaps each guest run and the later configs with a kernel build. The
-# bench and fuzz smoke runs stay at the end: beside a kernel build
-# (measured once) their TCG guests slowed it by more than they took.
-# It times itself (ci/test-timing: $(O)/make-test-times.jsonl, cold or warm).
+# make test's pipeline is ci/run/make-test: the fetch, the first tree and
+# the suite's build side by side; the host tests in the background; each
+# kernel built and its guest run beside the next build; then abi-check,
+# lava-jobs, bench-smoke and fuzz-smoke. It times itself
+# ($(O)/make-test-times.jsonl) and ends with the closing line.
 TEST_KERNELS := series:y series:n none:y
 test: deps ## Host tests; suite on ours (USER_NS=y, =n) and reference; ABI; LAVA jobs; bench/fuzz-smoke
-	$(Q)$(TOP)/ci/test-timing start $(TEST_KERNELS); rm -rf $(RESULTS); rc=0; \
-	$(MAKE) check-patches || rc=1; \
-	{ $(MAKE) fetch && $(MAKE) tree PATCHES=series; } & fetch=$$!; \
-	$(MAKE) tests || rc=1; \
-	wait $$fetch || rc=1; \
-	echo "  HOST     host tests in the background (log: $(O)/host-tests.out)"; \
-	{ $(MAKE) host-tests-only >$(O)/host-tests.out 2>&1; echo $$? >$(O)/host-tests.rc; } & host=$$!; \
-	MAKE="$(MAKE)" $(TOP)/ci/test-kernels $(TEST_KERNELS) || rc=1; \
-	$(MAKE) abi-check || rc=1; \
-	$(MAKE) lava-jobs || rc=1; \
-	$(MAKE) bench-smoke || rc=1; \
-	$(MAKE) fuzz-smoke || rc=1; \
-	wait $$host; sed -n '/tests passed\|tests failed\|FAIL\|Failed/p' $(O)/host-tests.out; \
-	[ "$$(cat $(O)/host-tests.rc)" = 0 ] || { cat $(O)/host-tests.out; rc=1; }; \
-	times >$(O)/.make-test.times; $(TOP)/ci/test-timing end $$rc $(O)/.make-test.times || true; \
-	$(TOP)/ci/summarize --final $(RESULTS) || rc=1; \
-	exit $$rc
+	$(Q)MAKE="$(MAKE)" $(CI)/run/make-test $(TEST_KERNELS)
 
 test-host: $(TESTBIN) fetch ## Host-side tests of the harness itself (ctest)
 	$(Q)$(MAKE) host-tests-only
@@ -142,31 +130,31 @@ test-host: $(TESTBIN) fetch ## Host-side tests of the harness itself (ctest)
 # The host tests alone: the suite binary is built and the kernel fetched.
 # make test runs them in the background, beside the guests: they mostly wait.
 host-tests-only:
-	$(Q)cmake -S $(TOP)/ci/tests -B $(O)/host-tests -DSUITE_BIN=$(TESTBIN) -DKERNEL_GIT=$(O)/src/linux.git >$(O)/host-tests.log
+	$(Q)cmake -S $(CI)/tests -B $(O)/host-tests -DSUITE_BIN=$(TESTBIN) -DKERNEL_GIT=$(O)/src/linux.git >$(O)/host-tests.log
 	$(Q)ctest --test-dir $(O)/host-tests --output-on-failure -j$(JOBS) $(if $(filter 1,$(V)),-V) \
 		--output-junit $(O)/host-tests/junit.xml
 
 test-slow: ## Slow host tests: bisects, a foreign tree, lava-run, ABI checks on the old series (~45 min)
-	$(Q)for t in $(TOP)/ci/tests/slow/*; do echo "  SLOW     $$(basename $$t)"; $$t || exit 1; done
+	$(Q)for t in $(CI)/tests/slow/*; do echo "  SLOW     $$(basename $$t)"; $$t || exit 1; done
 
 ##@ Build stages
 deps: ## Install the Debian packages the harness needs (as root)
-	$(Q)$(TOP)/ci/deps
+	$(Q)$(CI)/build/deps
 
 fetch: deps ## Download and verify the pinned kernel source, import it into git
-	$(Q)$(TOP)/ci/fetch-kernel
+	$(Q)$(CI)/build/fetch-kernel
 
 tree: fetch ## Check out the source tree and apply PATCHES (none|series|N)
-	$(Q)$(TOP)/ci/prepare-tree $(TREE) $(PATCHES)
+	$(Q)$(CI)/build/prepare-tree $(TREE) $(PATCHES)
 
 config: $(if $(KERNEL_SRC),deps,tree) ## Merge the kernel-config/ fragments onto tinyconfig and verify them
-	$(Q)$(TOP)/ci/kernel-config $(SRC) $(KBUILD) $(FRAGMENTS)
+	$(Q)$(CI)/build/kernel-config $(SRC) $(KBUILD) $(FRAGMENTS)
 
 kernel: $(BZIMAGE) ## Build bzImage (out of tree, ccache)
 
 $(BZIMAGE): FORCE
 	$(Q)$(MAKE) config
-	$(Q)$(TOP)/ci/build-kernel $(SRC) $(KBUILD)
+	$(Q)$(CI)/build/build-kernel $(SRC) $(KBUILD)
 
 tests: $(TESTBIN) ## Build the static GoogleTest binary for the guest
 
@@ -185,10 +173,10 @@ abi-module: $(ABI_CPIO) ## Build the non-GPL (CDDL) test module against the kern
 storage-modules: $(STORAGE_CPIO) ## Build the disk drivers (ext4, loop, virtio_blk modules) for bench/kselftest
 
 $(STORAGE_CPIO): $(BZIMAGE) FORCE
-	$(Q)$(TOP)/ci/storage-modules $(SRC) $(KBUILD)
+	$(Q)$(CI)/build/storage-modules $(SRC) $(KBUILD)
 
 $(ABI_CPIO): $(BZIMAGE) FORCE
-	$(Q)$(TOP)/ci/abi-module $(SRC) $(KBUILD)
+	$(Q)$(CI)/build/abi-module $(SRC) $(KBUILD)
 
 $(RUN_INITRAMFS): $(INITRAMFS) $(ABI_CPIO)
 	$(Q)cat $^ >$@.tmp && mv $@.tmp $@
@@ -200,13 +188,13 @@ $(INITRAMFS): $(TESTBIN) $(BENCHBIN) $(FUZZBIN) $(TOP)/qemu/init $(TOP)/qemu/mki
 
 ##@ Benchmark
 bench: deps ## stat matrix: ref/ours x USER_NS=n/y x -Os/-O2, fstat/newfstatat/statx, 1..340 extents (FILES=, PASSES=, MAPS=uid)
-	$(Q)$(TOP)/ci/bench
+	$(Q)$(CI)/run/bench
 
 bench-smoke: deps ## A tiny stat benchmark on our kernel (runs in make test; out/bench-smoke/)
-	$(Q)$(TOP)/ci/bench --smoke
+	$(Q)$(CI)/run/bench --smoke
 
 profile-fstat: $(BZIMAGE) $(INITRAMFS) ## Instructions per kernel function in one stat call (EXTENTS=0|N, CALL=fstat|newfstatat|statx)
-	$(Q)$(TOP)/ci/profile-fstat $(KBUILD) $(or $(EXTENTS),0) $(or $(CALL),fstat)
+	$(Q)$(CI)/run/profile-fstat $(KBUILD) $(or $(EXTENTS),0) $(or $(CALL),fstat)
 
 ##@ Robustness
 # KUnit ran when the suite booted this kernel; here it would only add boot time.
@@ -225,70 +213,65 @@ test-debug: deps ## The suite and 5000 fuzzed writes on the debug kernel (KASAN,
 	$(MAKE) fuzz DEBUG=1 FUZZ_WRITES=$${FUZZ_WRITES:-5000} RUN_TIMEOUT=3600 || rc=1; \
 	exit $$rc
 
-mutate: deps ## Mutation testing of the series: each of ci/mutants.json built, booted, tested (MUTANT=a,b)
+mutate: deps ## Mutation testing of the series: each of ci/series/mutants.json built, booted, tested (MUTANT=a,b)
 	$(Q)$(MAKE) tree PATCHES=series
 	$(Q)$(MAKE) initramfs
-	$(Q)$(TOP)/ci/mutate $(if $(MUTANT),--only $(MUTANT))
+	$(Q)$(CI)/series/mutate $(if $(MUTANT),--only $(MUTANT))
 
-mutate-list: ## The mutants of ci/mutants.json, each with the behaviour it breaks
-	$(Q)O=$(O) $(TOP)/ci/mutate --list
+mutate-list: ## The mutants of ci/series/mutants.json, each with the behaviour it breaks
+	$(Q)O=$(O) $(CI)/series/mutate --list
 
 ##@ Regressions
 check-series: deps ## Every prefix of the series: build (USER_NS=y/n), boot, test; a table
-	$(Q)$(TOP)/ci/check-series
+	$(Q)$(CI)/series/check-prefixes
 
 bisect-series: deps ## First patch of the series failing TEST='<gtest filter>'
-	$(Q)TEST="$(TEST)" $(TOP)/ci/bisect-series
+	$(Q)TEST="$(TEST)" $(CI)/series/bisect-series
 
 bisect: deps ## git bisect KERNEL_SRC=<git tree> GOOD=<rev> BAD=<rev> TEST=<filter>
 	$(Q)test -n "$(KERNEL_SRC)" -a -n "$(GOOD)" -a -n "$(BAD)" -a -n "$(TEST)" || \
 		{ echo "usage: make bisect KERNEL_SRC=<tree> GOOD=<rev> BAD=<rev> TEST=<filter>"; exit 2; }
 	$(Q)cd $(KERNEL_SRC) && git bisect start $(BAD) $(GOOD) && \
-		TEST="$(TEST)" O=$(O) git bisect run $(TOP)/ci/bisect-run; \
+		TEST="$(TEST)" O=$(O) git bisect run $(CI)/series/bisect-run; \
 		git bisect log | tail -n 3; git bisect reset >/dev/null
 
 ##@ LAVA
 LAVA_DIR := $(O)/lava
 LAVA_ARTIFACTS_URL ?= file://$(LAVA_DIR)/artifacts
-LAVA_LAST := ours-p$(shell printf %02d $$(sed -e 's/\#.*//' $(TOP)/patches/series | grep -c .))-userns-y
+LAVA_LAST := ours-p$(shell printf %02d $(words $(call lib,series_patches)))-userns-y
 JOB ?= suite-$(LAVA_LAST)
 
 lava-jobs: deps ## LAVA jobs for the run matrix in out/lava/jobs, schema-checked (LAVA_ARTIFACTS_URL=)
-	$(Q)$(TOP)/ci/lava-jobs --out $(LAVA_DIR)/jobs --url $(LAVA_ARTIFACTS_URL)
+	$(Q)$(CI)/lab/lava-jobs --out $(LAVA_DIR)/jobs --url $(LAVA_ARTIFACTS_URL)
 
 lava-artifacts: deps ## Build the matrix's kernels into out/lava/artifacts/<name>/ (LAVA_KERNELS="a b")
-	$(Q)$(TOP)/ci/lava-artifacts $(LAVA_DIR)/artifacts $(LAVA_KERNELS)
+	$(Q)$(CI)/lab/lava-artifacts $(LAVA_DIR)/artifacts $(LAVA_KERNELS)
 
 lava-run: deps ## Run one job here with lava-run, artifacts from file:// (JOB=suite-ours-pNN-userns-y)
-	$(Q)$(TOP)/ci/deps lava-dispatcher
-	$(Q)$(TOP)/ci/lava-jobs --out $(LAVA_DIR)/local-jobs --url file://$(LAVA_DIR)/artifacts >/dev/null
+	$(Q)$(CI)/build/deps lava-dispatcher
+	$(Q)$(CI)/lab/lava-jobs --out $(LAVA_DIR)/local-jobs --url file://$(LAVA_DIR)/artifacts >/dev/null
 	$(Q)test -f $(LAVA_DIR)/local-jobs/$(JOB).yaml || \
 		{ echo "error: no job $(JOB); the jobs are: $$(cd $(LAVA_DIR)/local-jobs && ls | sed 's/.yaml$$//' | tr '\n' ' ')"; exit 2; }
-	$(Q)$(TOP)/ci/lava-artifacts $(LAVA_DIR)/artifacts $$(sed -n 's/^  kernel: //p' $(LAVA_DIR)/local-jobs/$(JOB).yaml)
-	$(Q)$(TOP)/ci/lava-local $(LAVA_DIR)/local-jobs/$(JOB).yaml $(LAVA_DIR)/run/$(JOB)
+	$(Q)$(CI)/lab/lava-artifacts $(LAVA_DIR)/artifacts $$(sed -n 's/^  kernel: //p' $(LAVA_DIR)/local-jobs/$(JOB).yaml)
+	$(Q)$(CI)/lab/lava-local $(LAVA_DIR)/local-jobs/$(JOB).yaml $(LAVA_DIR)/run/$(JOB)
 
 ##@ Patches
 apply: ## Apply the series onto KERNEL_SRC=<git tree> (git am -3); each patch: clean, 3-way or failed
 	$(Q)test -n "$(KERNEL_SRC)" || { echo "usage: make apply KERNEL_SRC=<kernel git tree>"; exit 2; }
-	$(Q)$(TOP)/ci/apply-series "$(KERNEL_SRC)"
+	$(Q)$(CI)/series/apply "$(KERNEL_SRC)"
 
 check-patches: ## Series file vs patches/: missing files, unlisted patches, headers
-	$(Q)$(TOP)/ci/check-patches
+	$(Q)$(CI)/series/lint
 
 abi-check: deps ## Exports of ours vs the reference (Module.symvers, USER_NS=y): none lost or relicensed
 	$(Q)$(MAKE) kernel PATCHES=series USERNS=y
 	$(Q)$(MAKE) kernel PATCHES=none USERNS=y
-	$(Q)$(TOP)/ci/abi-check $(O)/kbuild/ref-userns-y/Module.symvers $(O)/kbuild/ours-userns-y/Module.symvers \
+	$(Q)$(CI)/series/abi-check $(O)/kbuild/ref-userns-y/Module.symvers $(O)/kbuild/ours-userns-y/Module.symvers \
 		| tee $(O)/abi-check.txt | grep -v '^  ADDED' || { echo "  (whole report: $(O)/abi-check.txt)"; exit 1; }
 	$(Q)echo "  ABI      added exports listed in $(O)/abi-check.txt"
 
-checkpatch: tree ## checkpatch.pl --strict on every patch; fails on errors
-	$(Q)cd $(SRC) && bad=0; for p in $$(sed -e 's/#.*//' $(TOP)/patches/series); do \
-		echo "  CHECK    $$p"; \
-		out=$$(./scripts/checkpatch.pl --strict --no-tree -q $(TOP)/patches/$$p || true); \
-		[ -z "$$out" ] || echo "$$out" | sed 's/^/           /'; \
-		echo "$$out" | grep -q '^total: [1-9][0-9]* errors' && bad=1; \
-	done; exit $$bad
+checkpatch: tree ## checkpatch.pl --strict from the pinned tree on every patch; fails on errors
+	$(Q)$(CI)/series/checkpatch $(SRC)
 
 ##@ Housekeeping
 clean: ## Remove results, test binaries and initramfs (keeps kernels and source)
@@ -297,14 +280,37 @@ clean: ## Remove results, test binaries and initramfs (keeps kernels and source)
 distclean: ## Remove everything under O= (source, kernels, ccache)
 	$(Q)rm -rf $(O)
 
+# The knobs, one a line: `make help` prints them.
+#: PATCHES=none|series|N   the reference, the whole series (default), or its first N patches
+#: USERNS=y|n              CONFIG_USER_NS (default y)
+#: OPT=s|2                 -Os (tinyconfig's default) or -O2, as distributions build
+#: DEBUG=0|1               the debug kernel: KASAN, lockdep, kmemleak, hung-task panics
+#: KERNEL_SRC=<tree>       build and run that kernel tree instead of the pinned one
+#: KERNEL_DEB_VERSION=...  another linux-source-6.12 from the archive (KERNEL_DEB_SHA256= to pin)
+#: EXTRA_FRAGMENTS=<files> more kernel config fragments, merged after ours
+#: FILTER=<gtest filter>   the tests a guest run runs
+#: ACCEL=auto|kvm|tcg      the accelerator (auto: KVM only when it really boots Linux)
+#: BOOT_TIMEOUT=S RUN_TIMEOUT=S  seconds to "guest up" (60) and for the whole run (900)
+#: SUMMARY=0               make run: no per-area table after the run
+#: O=<dir> V=1 JOBS=N      build directory (out/), verbose commands, parallel jobs (nproc)
+#: FUZZ_WRITES= FUZZ_SEED= FUZZ_JOBS=  make fuzz: writes, seed, workers
+#: FILES= PASSES= EXTENTS= MAPS=uid CALLS= BENCH_VARIANTS="tree:userns[:O2] ..."  make bench
+#: EXTENTS= CALL=fstat|newfstatat|statx  make profile-fstat
+#: MUTANT=a,b              make mutate: only these mutants
+#: TEST=<filter> GOOD= BAD=  make bisect-series, make bisect
+#: BASE=<results dir>      make compare: the earlier run (RESULTS= the later, default out/results)
+#: LAVA_ARTIFACTS_URL= LAVA_KERNELS="a b" JOB=  the LAVA targets
 help: ## Show this help
-	@echo "usage: make [target] [PATCHES=none|series|N] [USERNS=y|n] [OPT=s|2] [O=dir] [V=1]"
-	@echo "       [FILTER=<gtest filter>] [ACCEL=auto|kvm|tcg] [KERNEL_DEB_VERSION=...] [KERNEL_SRC=<tree>]"
+	@echo "usage: make [target] [KNOB=value ...]"
 	@awk 'BEGIN {FS = ":.*## "} \
 		/^##@/ {printf "\n%s\n", substr($$0, 5)} \
 		/^[a-z][a-zA-Z_-]*:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
-	@echo "Results: $(RESULTS)/summary.json, gtest.xml, console.log (per run in $(RESULTS)/<variant>/)"
+	@echo "Knobs"
+	@sed -n 's/^#: /  /p' $(MAKEFILE_LIST)
+	@echo
+	@echo "Results: $(RESULTS)/summary.json, gtest.xml, results.ktap, results.json, console.log"
+	@echo "         (per run in $(RESULTS)/<variant>/)"
 
 # make -s print-VARIANT [PATCHES=...] [KERNEL_SRC=...]: a variable's value,
 # for scripts that need the harness's names (build directory, variant).

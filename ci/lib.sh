@@ -1,6 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
-# Shared helpers for the harness scripts: progress lines, errors, verbose runs.
-# Sourced, never executed.
+# The harness's shell library: progress lines, errors, verbose runs, and the
+# facts every script shares, each defined once (the series list, variant
+# names, config fragments, stamp keys, the guest's machine and command
+# line). Sourced, never executed; ci/harness.py reads the same facts here.
+
+# The harness's folders: CI_DIR (this ci/ directory), TOP_DIR (the project).
+CI_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP_DIR=$(dirname "$CI_DIR")
 
 # step WHAT DETAIL: one progress line per long step, kbuild style.
 step() { printf '  %-8s %s\n' "$1" "$2"; }
@@ -27,7 +33,7 @@ run_logged() {
 	fi
 }
 
-# The guest's machine and base command line (qemu/run, ci/profile-fstat):
+# The guest's machine and base command line (qemu/run, ci/run/profile-fstat):
 # QEMU's microvm, with no PCI bus and no firmware tables to walk, so the
 # kernel needs neither PCI nor ACPI (kernel-config/base.config). Its virtio
 # devices (virtio-*-device) sit on MMIO and QEMU appends where they are to
@@ -39,17 +45,59 @@ run_logged() {
 GUEST_MACHINE=(-machine microvm,acpi=off)
 # shellcheck disable=SC2034
 GUEST_CMDLINE="console=ttyS0 panic=-1 reboot=t"
+# Every run's: the console quiet below warnings (the suite's results and
+# the kernel log come home on their own channel). The KVM probe keeps the
+# base line: it waits for the banner, printed at KERN_NOTICE.
+# shellcheck disable=SC2034
+GUEST_RUN_CMDLINE="$GUEST_CMDLINE loglevel=5"
 
-# hash_of FILE...: a short content hash used for stamps.
-hash_of() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
+# stamp_key WORD... [-- FILE...]: the short hash every stamp is keyed by:
+# the WORDs, one a line, then the content of the FILEs.
+stamp_key() {
+	{
+		while [ $# -gt 0 ] && [ "$1" != -- ]; do
+			printf '%s\n' "$1"
+			shift
+		done
+		[ $# -eq 0 ] || shift
+		[ $# -eq 0 ] || cat "$@" 2>/dev/null
+	} | sha256sum | cut -c1-16
+}
 
-# tree_key SRC FILE...: a stamp key for a build from kernel tree SRC (its
+# tree_key SRC FILE...: the stamp key of a build from kernel tree SRC (its
 # commit and the content of local changes) and FILEs (.config, script...).
 tree_key() {
 	local src=$1
 	shift
-	{ git -C "$src" rev-parse "HEAD^{tree}"; git -C "$src" diff HEAD; cat "$@"; } |
-		sha256sum | cut -c1-16
+	stamp_key "$(git -C "$src" rev-parse "HEAD^{tree}")" "$(git -C "$src" diff HEAD)" -- "$@"
+}
+
+# series_patches [DIR]: the patch files DIR/series (default patches/)
+# lists, in order: '#' starts a comment, blank lines are ignored.
+series_patches() {
+	sed -e 's/#.*//' -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "${1:-$TOP_DIR/patches}/series" |
+		grep -v '^$' || true
+}
+
+# tree_name PATCHES: the source tree a PATCHES value (none, series or N)
+# checks out under $O/src: the reference or ours.
+tree_name() { if [ "$1" = none ]; then echo ref; else echo ours; fi; }
+
+# variant_name TREE USERNS [OPT [DEBUG]]: the name of one kernel build, its
+# directory under $O/kbuild and its results under $O/results.
+variant_name() {
+	printf '%s-userns-%s%s%s\n' "$1" "$2" "$([ "${3:-s}" = 2 ] && echo -O2)" \
+		"$([ "${4:-0}" = 1 ] && echo -debug)"
+}
+
+# config_fragments USERNS [OPT [DEBUG]]: the kernel-config/ fragments of a
+# variant, in merge order.
+config_fragments() {
+	local d=$TOP_DIR/kernel-config
+	echo "$d/base.config" "$d/kselftest.config"
+	if [ "$1" = y ]; then echo "$d/userns-on.config" "$d/kunit.config"; else echo "$d/userns-off.config"; fi
+	[ "${2:-s}" != 2 ] || echo "$d/optimize-O2.config"
+	[ "${3:-0}" != 1 ] || echo "$d/debug.config"
 }
 
 # pack_cpio DIR [FIND-ARG...]: DIR's tree as a newc cpio on stdout, owned
@@ -64,21 +112,20 @@ pack_cpio() {
 
 # kernel_make SRC KBUILD TARGET...: kbuild out of tree (O=KBUILD) through
 # ccache, with the build identity fixed so an unchanged tree relinks
-# nothing. ci/build-kernel and ci/storage-modules share it.
+# nothing. ci/build/build-kernel and ci/build/storage-modules share it.
 kernel_make() {
-	local src=$1 kbuild=$2 ci
+	local src=$1 kbuild=$2
 	shift 2
-	ci=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 	local verbose=()
 	[ "${V:-0}" = 1 ] && verbose=(V=1)
 	# Paths below $O are hashed relative, so ref and ours trees share hits.
-	# Depend mode (through ci/ccache-shim, which keeps .incbin sources out
+	# Depend mode (through ci/build/ccache-shim, which keeps .incbin sources out
 	# of the cache): a miss costs one compile, not a preprocessor run plus
 	# a compile (kbuild passes -Wp,-MMD, which it needs). A cold build of
 	# the three make test kernels has nothing to hit; this takes ccache's
 	# cost on it from about 10% to about 2%.
 	CCACHE_DIR=${CCACHE_DIR:-$O/ccache} CCACHE_BASEDIR=$O CCACHE_NOHASHDIR=1 \
-		CCACHE_DEPEND=${CCACHE_DEPEND:-1} PATH="$ci/ccache-shim:$PATH" \
+		CCACHE_DEPEND=${CCACHE_DEPEND:-1} PATH="$CI_DIR/build/ccache-shim:$PATH" \
 		KBUILD_BUILD_USER=userns KBUILD_BUILD_HOST=harness \
 		KBUILD_BUILD_TIMESTAMP='Sat Jan  1 00:00:00 UTC 2000' \
 		make -C "$src" O="$kbuild" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" \
