@@ -24,10 +24,11 @@ namespace {
 
 constexpr int kWriters = 8;
 
+USERNS_AREA(Concurrency);
+
 // Threads racing to write one map: one wins, the others get EPERM.
-TEST(Concurrency, RacingThreadsOneWriteWins)
+TEST_F(Concurrency, RacingThreadsOneWriteWins)
 {
-	SKIP_UNLESS_USERNS();
 	for (int round = 0; round < 5; round++) {
 		UsernsChild child([] { return 0; });
 		ASSERT_EQ(child.setup_error(), 0);
@@ -45,7 +46,7 @@ TEST(Concurrency, RacingThreadsOneWriteWins)
 				while (!go.load())
 					;
 				std::string m = "0 " + std::to_string(1000 * (i + 1)) + " 1000\n";
-				results[i] = WriteAll(fds[i].get(), m);
+				results[i] = ErrnoOf(WriteAll(fds[i].get(), m));
 			});
 		}
 		go = true;
@@ -64,9 +65,8 @@ TEST(Concurrency, RacingThreadsOneWriteWins)
 
 // Processes racing to write one map: one wins, the others get EPERM, and
 // the map read back is the winner's.
-TEST(Concurrency, RacingProcessesOneWriteWins)
+TEST_F(Concurrency, RacingProcessesOneWriteWins)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild child([] { return 0; });
 	ASSERT_EQ(child.setup_error(), 0);
 	std::string path = ProcPath(child.pid(), "gid_map");
@@ -79,7 +79,7 @@ TEST(Concurrency, RacingProcessesOneWriteWins)
 				return 100;
 			start.Receive();
 			std::string m = "0 " + std::to_string(1000 * (i + 1)) + " 10\n";
-			int err = WriteAll(fd.get(), m);
+			int err = ErrnoOf(WriteAll(fd.get(), m));
 			return err == 0 ? 0 : err == EPERM ? 1 : 2;
 		});
 	}
@@ -106,9 +106,8 @@ TEST(Concurrency, RacingProcessesOneWriteWins)
 // count published before its extents reads as lines of zeros). On a
 // two-CPU guest the window is small, so this is mostly a smoke test; the
 // read after the write must show the whole map in any case.
-TEST(Concurrency, ReadersSeeNoMapOrWholeMap)
+TEST_F(Concurrency, ReadersSeeNoMapOrWholeMap)
 {
-	SKIP_UNLESS_USERNS();
 	std::string text = ManyExtents(340);
 	ASSERT_LT(text.size(), 4096u);
 	std::string whole;
@@ -127,7 +126,7 @@ TEST(Concurrency, ReadersSeeNoMapOrWholeMap)
 		for (int i = 0; i < 3; i++) {
 			readers.emplace_back([&] {
 				while (!stop.load()) {
-					std::string m = ReadFile(path);
+					std::string m = ReadFile(path).value_or("");
 					reads++;
 					if (!m.empty() && m != whole)
 						wrong++;
@@ -149,9 +148,8 @@ TEST(Concurrency, ReadersSeeNoMapOrWholeMap)
 // A map file stays usable after its task (and so the namespace's last
 // task) is gone: the open file holds the namespace. Reading gives the
 // empty map, writing installs the map, nothing crashes.
-TEST(Concurrency, MapFdOutlivesItsTask)
+TEST_F(Concurrency, MapFdOutlivesItsTask)
 {
-	SKIP_UNLESS_USERNS();
 	FileDescriptor rd, wr;
 	{
 		UsernsChild child([] { return 0; });
@@ -176,9 +174,8 @@ TEST(Concurrency, MapFdOutlivesItsTask)
 // succeed. (A kernel splat would also fail the run.) "Gone" is ENOENT or
 // ESRCH from /proc, or EINVAL: proc_id_map_open() answers EINVAL when the
 // task it would take the namespace from has been released.
-TEST(Concurrency, MapAccessRacingTeardownIsClean)
+TEST_F(Concurrency, MapAccessRacingTeardownIsClean)
 {
-	SKIP_UNLESS_USERNS();
 	auto gone = [](int e) { return e == ENOENT || e == ESRCH || e == EINVAL; };
 	std::atomic<int> opened{0};
 	std::mutex mu;
@@ -213,7 +210,7 @@ TEST(Concurrency, MapAccessRacingTeardownIsClean)
 					note("open for writing", errno);
 				return;
 			}
-			if (int err = WriteAll(fd.get(), "0 0 10\n"))
+			if (int err = ErrnoOf(WriteAll(fd.get(), "0 0 10\n")))
 				note("write", err);
 		});
 		child->Finish();

@@ -35,8 +35,9 @@ int NestOneLevel()
 		return errno;
 	std::string u = "0 " + std::to_string(uid) + " 1\n";
 	std::string g = "0 " + std::to_string(gid) + " 1\n";
-	if (WriteFileOnce("/proc/self/uid_map", u) || WriteFileOnce("/proc/self/setgroups", "deny") ||
-	    WriteFileOnce("/proc/self/gid_map", g))
+	if (!WriteFileOnce("/proc/self/uid_map", u).ok() ||
+	    !WriteFileOnce("/proc/self/setgroups", "deny").ok() ||
+	    !WriteFileOnce("/proc/self/gid_map", g).ok())
 		return -1;
 	return 0;
 }
@@ -45,14 +46,14 @@ int NestOneLevel()
 // command line (make run sets it): 'y', 'n', or 0 when not given.
 char UsernsBuiltIn()
 {
-	std::string cmdline = ReadFile("/proc/cmdline");
+	std::string cmdline = ReadFile("/proc/cmdline").value_or("");
 	size_t at = cmdline.find("harness.userns=");
 	return at == std::string::npos ? 0 : cmdline[at + 15];
 }
 
 // CONFIG_USER_NS=y: unshare(CLONE_NEWUSER) works and the map files exist.
 // CONFIG_USER_NS=n: unshare is EINVAL and there is no map file to open.
-TEST(Creation, UserNamespacesMatchTheKernelConfig)
+TEST(KernelConfig, DecidesWhetherUserNamespacesExist)
 {
 	char built = UsernsBuiltIn();
 	if (!built)
@@ -70,28 +71,28 @@ TEST(Creation, UserNamespacesMatchTheKernelConfig)
 	}
 }
 
+USERNS_AREA(Creation);
+
 // 33 levels below the initial namespace (level 0) can exist; creating
 // one below level 33 is ENOSPC.
-TEST(Creation, NestingStopsAfter33LevelsWithEnospc)
+TEST_F(Creation, NestingStopsAfter33LevelsWithEnospc)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(RunInChild([] {
 		for (int level = 1; level <= 33; level++)
-			CHILD_CHECK(NestOneLevel() == 0);
+			CHILD_CHECK_EQ(NestOneLevel(), 0);
 		CHILD_CHECK_ERRNO(unshare(CLONE_NEWUSER), ENOSPC);
 		return 0;
 	}), 0);
 }
 
 // max_user_namespaces bounds how many a user may create.
-TEST(Creation, MaxUserNamespacesIsEnospc)
+TEST_F(Creation, MaxUserNamespacesIsEnospc)
 {
-	SKIP_UNLESS_USERNS();
 	const char *knob = "/proc/sys/user/max_user_namespaces";
-	int err = 0;
-	std::string old = ReadFile(knob, &err);
-	if (err)
-		GTEST_SKIP() << knob << " unreadable: " << ErrnoName(err);
+	ErrnoOr<std::string> read = ReadFile(knob);
+	if (!read.ok())
+		GTEST_SKIP() << knob << " unreadable: " << ErrnoName(read.error());
+	std::string old = read.value();
 	ASSERT_THAT(WriteFileOnce(knob, "0"), ErrnoIs(0));
 	int rc = RunInChild([] {
 		CHILD_CHECK_ERRNO(unshare(CLONE_NEWUSER), ENOSPC);
@@ -106,15 +107,14 @@ TEST(Creation, MaxUserNamespacesIsEnospc)
 // middle's own limit is untouched, yet creating a third level counts a
 // second namespace against outer's limit: ENOSPC. With the limit at 2 the
 // same creation works.
-TEST(Creation, MaxUserNamespacesIsCheckedInEveryAncestor)
+TEST_F(Creation, MaxUserNamespacesIsCheckedInEveryAncestor)
 {
-	SKIP_UNLESS_USERNS();
 	for (const char *limit : {"1", "2"}) {
 		SCOPED_TRACE(limit);
 		int want = limit[0] == '1' ? ENOSPC : 0;
 		EXPECT_EQ(RunInMappedNamespace(100000, 10, [limit, want] {
-			CHILD_CHECK_EQ(WriteFileOnce("/proc/sys/user/max_user_namespaces", limit), 0);
-			CHILD_CHECK(NestOneLevel() == 0);
+			CHILD_CHECK_OK(WriteFileOnce("/proc/sys/user/max_user_namespaces", limit));
+			CHILD_CHECK_EQ(NestOneLevel(), 0);
 			CHILD_CHECK(ReadFile("/proc/sys/user/max_user_namespaces") != limit);
 			int rc = unshare(CLONE_NEWUSER) == 0 ? 0 : errno;
 			CHILD_CHECK_EQ(rc, want);
@@ -124,13 +124,12 @@ TEST(Creation, MaxUserNamespacesIsCheckedInEveryAncestor)
 }
 
 // A chrooted caller may not create a user namespace (CVE-2013-1956).
-TEST(Creation, Cve_2013_1956_ChrootedCallerIsEperm)
+TEST_F(Creation, Cve_2013_1956_ChrootedCallerIsEperm)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(RunInChild([] {
 		CHILD_CHECK(mkdir("/tmp/chroot-userns", 0755) == 0 || errno == EEXIST);
-		CHILD_CHECK(chroot("/tmp/chroot-userns") == 0);
-		CHILD_CHECK(chdir("/") == 0);
+		CHILD_CHECK_EQ(chroot("/tmp/chroot-userns"), 0);
+		CHILD_CHECK_EQ(chdir("/"), 0);
 		CHILD_CHECK_ERRNO(unshare(CLONE_NEWUSER), EPERM);
 		return 0;
 	}), 0);
@@ -138,9 +137,8 @@ TEST(Creation, Cve_2013_1956_ChrootedCallerIsEperm)
 
 // CLONE_NEWUSER with CLONE_FS is EINVAL (CVE-2013-1858: the child could
 // chroot for its parent).
-TEST(Creation, Cve_2013_1858_CloneNewuserWithCloneFsIsEinval)
+TEST_F(Creation, Cve_2013_1858_CloneNewuserWithCloneFsIsEinval)
 {
-	SKIP_UNLESS_USERNS();
 	long rc = syscall(SYS_clone, CLONE_NEWUSER | CLONE_FS | SIGCHLD, nullptr, nullptr, nullptr,
 			  nullptr);
 	if (rc == 0)
@@ -154,9 +152,8 @@ TEST(Creation, Cve_2013_1858_CloneNewuserWithCloneFsIsEinval)
 // unshare(CLONE_NEWUSER) from a task sharing its fs_struct succeeds by
 // unsharing the fs_struct too: a chroot with the new capabilities does
 // not move the other task's root (the CVE-2013-1858 shape via unshare).
-TEST(Creation, UnshareGivesPrivateFsToTaskSharingIt)
+TEST_F(Creation, UnshareGivesPrivateFsToTaskSharingIt)
 {
-	SKIP_UNLESS_USERNS();
 	ASSERT_TRUE(mkdir("/tmp/unshare-fs-root", 0755) == 0 || errno == EEXIST);
 	struct stat before, after;
 	ASSERT_THAT(stat("/", &before), SyscallSucceeds());
@@ -181,9 +178,8 @@ TEST(Creation, UnshareGivesPrivateFsToTaskSharingIt)
 // CLONE_NEWUSER with CLONE_THREAD is EINVAL. The call gets a stack of its
 // own, so a kernel that wrongly accepts it fails this test (the thread
 // exits at once) instead of corrupting the suite.
-TEST(Creation, CloneNewuserWithCloneThreadIsEinval)
+TEST_F(Creation, CloneNewuserWithCloneThreadIsEinval)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(RunInChild([] {
 		static char stack[64 * 1024];
 		CHILD_CHECK_ERRNO(clone([](void *) -> int { syscall(SYS_exit, 0); return 0; },
@@ -196,9 +192,8 @@ TEST(Creation, CloneNewuserWithCloneThreadIsEinval)
 }
 
 // A multithreaded process may not unshare a user namespace.
-TEST(Creation, UnshareFromMultithreadedProcessIsEinval)
+TEST_F(Creation, UnshareFromMultithreadedProcessIsEinval)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(RunInChild([] {
 		static char stack[64 * 1024];
 		long tid = clone([](void *) -> int { pause(); return 0; }, stack + sizeof(stack),
@@ -210,11 +205,10 @@ TEST(Creation, UnshareFromMultithreadedProcessIsEinval)
 }
 
 // A creator whose euid has no mapping in its namespace is refused.
-TEST(Creation, CreatorWithUnmappedEuidIsEperm)
+TEST_F(Creation, CreatorWithUnmappedEuidIsEperm)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(RunInChild([] {
-		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
+		CHILD_CHECK_EQ(unshare(CLONE_NEWUSER), 0);
 		// No maps written: euid is unmapped here.
 		CHILD_CHECK_ERRNO(unshare(CLONE_NEWUSER), EPERM);
 		return 0;
@@ -222,12 +216,11 @@ TEST(Creation, CreatorWithUnmappedEuidIsEperm)
 }
 
 // A creator whose egid has no mapping is refused too.
-TEST(Creation, CreatorWithUnmappedEgidIsEperm)
+TEST_F(Creation, CreatorWithUnmappedEgidIsEperm)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(RunInChild([] {
-		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
-		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", "0 0 1\n") == 0);
+		CHILD_CHECK_EQ(unshare(CLONE_NEWUSER), 0);
+		CHILD_CHECK_OK(WriteFileOnce("/proc/self/uid_map", "0 0 1\n"));
 		CHILD_CHECK_ERRNO(unshare(CLONE_NEWUSER), EPERM);
 		return 0;
 	}), 0);
@@ -235,18 +228,18 @@ TEST(Creation, CreatorWithUnmappedEgidIsEperm)
 
 // The creator gets every capability in the new namespace, even when it
 // was unprivileged outside.
-TEST(Creation, CreatorHasFullCapabilitiesInside)
+TEST_F(Creation, CreatorHasFullCapabilitiesInside)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(RunInChild([] {
-		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
+		CHILD_CHECK_OK(BecomeUser(kTestUid, kTestGid));
 		CHILD_CHECK(!HasEffectiveCapability(CAP_SYS_ADMIN));
-		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
+		CHILD_CHECK_EQ(unshare(CLONE_NEWUSER), 0);
 		CHILD_CHECK(HasEffectiveCapability(CAP_SYS_ADMIN));
 		CHILD_CHECK(HasEffectiveCapability(CAP_SETUID));
 		CHILD_CHECK(HasEffectiveCapability(CAP_SETFCAP));
-		CapabilitySets sets;
-		CHILD_CHECK_EQ(ReadCapabilitySets(&sets), 0);
+		ErrnoOr<CapabilitySets> read_sets = ReadCapabilitySets();
+		CHILD_CHECK_OK(read_sets);
+		CapabilitySets sets = read_sets.value();
 		uint64_t all = (2ull << CAP_LAST_CAP) - 1;
 		CHILD_CHECK_EQ(sets.permitted & all, all);
 		return 0;
@@ -256,18 +249,18 @@ TEST(Creation, CreatorHasFullCapabilitiesInside)
 // The new credentials: every capability permitted, effective and in the
 // bounding set; the inheritable and ambient sets and the securebits
 // cleared, whatever the creator had.
-TEST(Creation, NewNamespaceGetsFreshCapabilitySets)
+TEST_F(Creation, NewNamespaceGetsFreshCapabilitySets)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(RunInChild([] {
-		CHILD_CHECK_EQ(RaiseInheritableAndAmbient(CAP_NET_RAW), 0);
+		CHILD_CHECK_OK(RaiseInheritableAndAmbient(CAP_NET_RAW));
 		CHILD_CHECK_EQ(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_NET_RAW, 0, 0), 1);
-		CHILD_CHECK_EQ(DropCapability(CAP_SYS_TIME), 0);
-		CHILD_CHECK(prctl(PR_CAPBSET_DROP, CAP_SYS_BOOT, 0, 0, 0) == 0);
-		CHILD_CHECK(prctl(PR_SET_SECUREBITS, SECBIT_KEEP_CAPS, 0, 0, 0) == 0);
-		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
-		CapabilitySets after;
-		CHILD_CHECK_EQ(ReadCapabilitySets(&after), 0);
+		CHILD_CHECK_OK(DropCapability(CAP_SYS_TIME));
+		CHILD_CHECK_EQ(prctl(PR_CAPBSET_DROP, CAP_SYS_BOOT, 0, 0, 0), 0);
+		CHILD_CHECK_EQ(prctl(PR_SET_SECUREBITS, SECBIT_KEEP_CAPS, 0, 0, 0), 0);
+		CHILD_CHECK_EQ(unshare(CLONE_NEWUSER), 0);
+		ErrnoOr<CapabilitySets> read_after = ReadCapabilitySets();
+		CHILD_CHECK_OK(read_after);
+		CapabilitySets after = read_after.value();
 		uint64_t all = (2ull << CAP_LAST_CAP) - 1;
 		CHILD_CHECK_EQ(after.permitted & all, all);
 		CHILD_CHECK_EQ(after.effective & all, all);
@@ -282,10 +275,9 @@ TEST(Creation, NewNamespaceGetsFreshCapabilitySets)
 }
 
 // NS_GET_OWNER_UID reports the creator's euid as the parent sees it.
-TEST(Creation, OwnerUidIsCreatorEuid)
+TEST_F(Creation, OwnerUidIsCreatorEuid)
 {
-	SKIP_UNLESS_USERNS();
-	UsernsChild child([] { return 0; }, [] { return BecomeUser(kTestUid, kTestGid); });
+	UsernsChild child([] { return 0; }, [] { return ErrnoOf(BecomeUser(kTestUid, kTestGid)); });
 	ASSERT_EQ(child.setup_error(), 0);
 	FileDescriptor ns(open(ProcPath(child.pid(), "ns/user").c_str(), O_RDONLY));
 	ASSERT_THAT(ns.get(), SyscallSucceeds());
@@ -296,9 +288,8 @@ TEST(Creation, OwnerUidIsCreatorEuid)
 }
 
 // NS_GET_PARENT of a new namespace is the creator's namespace.
-TEST(Creation, ParentIsCreatorsNamespace)
+TEST_F(Creation, ParentIsCreatorsNamespace)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild child([] { return 0; });
 	ASSERT_EQ(child.setup_error(), 0);
 	FileDescriptor ns(open(ProcPath(child.pid(), "ns/user").c_str(), O_RDONLY));
@@ -314,9 +305,8 @@ TEST(Creation, ParentIsCreatorsNamespace)
 }
 
 // The initial namespace has no parent visible: EPERM.
-TEST(Creation, InitialNamespaceHasNoParent)
+TEST_F(Creation, InitialNamespaceHasNoParent)
 {
-	SKIP_UNLESS_USERNS();
 	FileDescriptor ns(open("/proc/self/ns/user", O_RDONLY));
 	ASSERT_THAT(ns.get(), SyscallSucceeds());
 	EXPECT_THAT(ioctl(ns.get(), NS_GET_PARENT), SyscallFailsWithErrno(EPERM));

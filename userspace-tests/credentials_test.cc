@@ -131,7 +131,7 @@ std::string StatusField(const std::string &status, const std::string &name)
 // every capability. 0 or errno.
 int BecomeUid3Gid5()
 {
-	if (BecomeRootInNamespace() != 0)
+	if (!BecomeRootInNamespace().ok())
 		return EPERM;
 	if (setresgid(5, 5, 5) != 0 || setresuid(3, 3, 3) != 0)
 		return errno;
@@ -140,13 +140,14 @@ int BecomeUid3Gid5()
 
 }  // namespace
 
+USERNS_AREA(Credentials);
+
 // SO_PEERCRED reads the peer's ids in the reader's namespace: the listener
 // (root of the initial namespace) sees the client's kernel ids; the client
 // sees the listener's root, which its namespace does not map, as the
 // overflow ids.
-TEST(Credentials, PeerCredentialsReadInTheReadersNamespace)
+TEST_F(Credentials, PeerCredentialsReadInTheReadersNamespace)
 {
-	SKIP_UNLESS_USERNS();
 	Listener listener;
 	ASSERT_TRUE(listener.valid()) << strerror(errno);
 	UsernsChild child([&listener] {
@@ -176,9 +177,8 @@ TEST(Credentials, PeerCredentialsReadInTheReadersNamespace)
 // EPERM; its own go through, and the receiver in the initial namespace
 // reads them as kernel ids. Sent the other way, root of the initial
 // namespace reads as the overflow ids inside.
-TEST(Credentials, ScmCredentialsAreTranslatedBetweenNamespaces)
+TEST_F(Credentials, ScmCredentialsAreTranslatedBetweenNamespaces)
 {
-	SKIP_UNLESS_USERNS();
 	auto [mine, theirs] = SocketPair();
 	ASSERT_TRUE(mine.valid() && theirs.valid());
 	int one = 1;
@@ -213,9 +213,8 @@ TEST(Credentials, ScmCredentialsAreTranslatedBetweenNamespaces)
 // map, in the order of the kernel gids; one the gid map does not cover
 // (kernel gid 7, and kUidBase + 8, which only the uid map covers) as the
 // overflow gid.
-TEST(Credentials, SupplementaryGroupsReadThroughTheGidMap)
+TEST_F(Credentials, SupplementaryGroupsReadThroughTheGidMap)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild child(
 		[] {
 			gid_t groups[8];
@@ -237,17 +236,16 @@ TEST(Credentials, SupplementaryGroupsReadThroughTheGidMap)
 // /proc/PID/status shows the real, effective, saved and filesystem ids in
 // the namespace of the process that opened it: the task's own numbers
 // inside, kernel ids from the initial namespace.
-TEST(Credentials, ProcStatusShowsIdsInTheOpenersNamespace)
+TEST_F(Credentials, ProcStatusShowsIdsInTheOpenersNamespace)
 {
-	SKIP_UNLESS_USERNS();
 	Channel changed, looked;
 	UsernsChild child([&changed, &looked] {
-		CHILD_CHECK_EQ(BecomeRootInNamespace(), 0);
-		CHILD_CHECK(setresgid(4, 5, 6) == 0);
-		CHILD_CHECK(setresuid(1, 2, 3) == 0);
-		std::string status = ReadFile("/proc/self/status");
-		CHILD_CHECK(StatusField(status, "Uid") == "1\t2\t3\t2");
-		CHILD_CHECK(StatusField(status, "Gid") == "4\t5\t6\t5");
+		CHILD_CHECK_OK(BecomeRootInNamespace());
+		CHILD_CHECK_EQ(setresgid(4, 5, 6), 0);
+		CHILD_CHECK_EQ(setresuid(1, 2, 3), 0);
+		std::string status = ReadFile("/proc/self/status").value_or("");
+		CHILD_CHECK_EQ(StatusField(status, "Uid"), "1\t2\t3\t2");
+		CHILD_CHECK_EQ(StatusField(status, "Gid"), "4\t5\t6\t5");
 		changed.Send(1);
 		CHILD_CHECK_EQ(looked.Receive(), 1);
 		return 0;
@@ -255,7 +253,7 @@ TEST(Credentials, ProcStatusShowsIdsInTheOpenersNamespace)
 	ASSERT_NO_FATAL_FAILURE(MapApart(child));
 	child.Go();
 	ASSERT_EQ(changed.Receive(), 1) << "the child did not take its ids";
-	std::string status = ReadFile(ProcPath(child.pid(), "status"));
+	std::string status = ReadFile(ProcPath(child.pid(), "status")).value_or("");
 	looked.Send(1);
 	EXPECT_EQ(StatusField(status, "Uid"), "100001\t100002\t100003\t100002");
 	EXPECT_EQ(StatusField(status, "Gid"), "200004\t200005\t200006\t200005");

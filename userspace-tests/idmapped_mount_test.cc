@@ -34,9 +34,9 @@ int OpenIdmappedTree(const char *dir, const std::string &map, FileDescriptor *tr
 	UsernsChild holder([] { return 0; });
 	if (holder.setup_error())
 		return holder.setup_error();
-	if (int err = holder.WriteMap("uid_map", map))
+	if (int err = ErrnoOf(holder.WriteMap("uid_map", map)))
 		return err;
-	if (int err = holder.WriteMap("gid_map", gid_map.empty() ? map : gid_map))
+	if (int err = ErrnoOf(holder.WriteMap("gid_map", gid_map.empty() ? map : gid_map)))
 		return err;
 	FileDescriptor userns(open(ProcPath(holder.pid(), "ns/user").c_str(), O_RDONLY | O_CLOEXEC));
 	if (!userns.valid())
@@ -80,11 +80,12 @@ private:
 
 }  // namespace
 
+USERNS_AREA(IdmappedMount);
+
 // Kernel ids 1000..1004 read as 2000..2004 through a mount idmapped with
 // "1000 2000 5"; the same file keeps its owner on the plain mount.
-TEST(IdmappedMount, StatShowsOwnerMappedDownThroughTheIdmap)
+TEST_F(IdmappedMount, StatShowsOwnerMappedDownThroughTheIdmap)
 {
-	SKIP_UNLESS_USERNS();
 	IdmappedScratch s("idmap-owner", 1002, 1003);
 	ASSERT_THAT(s.error(), ErrnoIs(0));
 
@@ -99,9 +100,8 @@ TEST(IdmappedMount, StatShowsOwnerMappedDownThroughTheIdmap)
 
 // An owner the idmap does not map is INVALID_UID through the mount, which
 // stat() reports as the overflow ids.
-TEST(IdmappedMount, OwnerOutsideTheIdmapReadsOverflowIds)
+TEST_F(IdmappedMount, OwnerOutsideTheIdmapReadsOverflowIds)
 {
-	SKIP_UNLESS_USERNS();
 	IdmappedScratch s("idmap-unmapped", 999, 1005);
 	ASSERT_THAT(s.error(), ErrnoIs(0));
 
@@ -114,27 +114,25 @@ TEST(IdmappedMount, OwnerOutsideTheIdmapReadsOverflowIds)
 // Inside a user namespace the idmapped owner is translated once more:
 // kernel 1001 -> 2001 through the idmap -> 1 in a namespace mapping
 // 0..9 to 2000..2009.
-TEST(IdmappedMount, IdmapComposesWithTheCallersNamespace)
+TEST_F(IdmappedMount, IdmapComposesWithTheCallersNamespace)
 {
-	SKIP_UNLESS_USERNS();
 	IdmappedScratch s("idmap-nested", 1001, 1004);
 	ASSERT_THAT(s.error(), ErrnoIs(0));
 	int fd = s.tree();
 	const char *name = s.name();
 	EXPECT_EQ(RunInMappedNamespace(2000, 10, [fd, name] {
 		struct stat st;
-		CHILD_CHECK(fstatat(fd, name, &st, 0) == 0);
-		CHILD_CHECK(st.st_uid == 1);
-		CHILD_CHECK(st.st_gid == 4);
+		CHILD_CHECK_EQ(fstatat(fd, name, &st, 0), 0);
+		CHILD_CHECK_EQ(st.st_uid, 1);
+		CHILD_CHECK_EQ(st.st_gid, 4);
 		return 0;
 	}, false), 0);
 }
 
 // Uids and gids go through their own maps of the idmap: uid map
 // "1000 2000 5", gid map "1000 3000 5" shows owner 1002:1003 as 2002:3003.
-TEST(IdmappedMount, UidAndGidGoThroughTheirOwnMaps)
+TEST_F(IdmappedMount, UidAndGidGoThroughTheirOwnMaps)
 {
-	SKIP_UNLESS_USERNS();
 	ScratchFile f("idmap-split", 1002, 1003, 0644);
 	ASSERT_TRUE(f.ok());
 	FileDescriptor tree;
@@ -151,29 +149,28 @@ TEST(IdmappedMount, UidAndGidGoThroughTheirOwnMaps)
 // idmap. Outer maps 0..999 to 100000..; inside it a file is owned by 3
 // (kernel 100003); the idmap's namespace maps its 3 to outer's 7, so the
 // file reads as owned by 7 through the idmapped mount and by 3 directly.
-TEST(IdmappedMount, FilesystemMountedInANamespaceMapsFromItsOwnIds)
+TEST_F(IdmappedMount, FilesystemMountedInANamespaceMapsFromItsOwnIds)
 {
-	SKIP_UNLESS_USERNS();
 	const char *dir = "/tmp/idmap-fs-in-ns";
 	ASSERT_TRUE(mkdir(dir, 0755) == 0 || errno == EEXIST);
 	EXPECT_EQ(RunInMappedNamespace(100000, 1000, [dir] {
-		CHILD_CHECK(unshare(CLONE_NEWNS) == 0);
-		CHILD_CHECK(mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0);
-		CHILD_CHECK(mount("tmpfs", dir, "tmpfs", 0, "mode=0777") == 0);
+		CHILD_CHECK_EQ(unshare(CLONE_NEWNS), 0);
+		CHILD_CHECK_EQ(mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr), 0);
+		CHILD_CHECK_EQ(mount("tmpfs", dir, "tmpfs", 0, "mode=0777"), 0);
 		std::string file = std::string(dir) + "/f";
 		FileDescriptor f(open(file.c_str(), O_CREAT | O_WRONLY, 0644));
 		CHILD_CHECK(f.valid());
-		CHILD_CHECK(fchown(f.get(), 3, 3) == 0);
+		CHILD_CHECK_EQ(fchown(f.get(), 3, 3), 0);
 		FileDescriptor tree;
 		int err = OpenIdmappedTree(dir, "3 7 1\n", &tree);
 		if (err)
 			fprintf(stderr, "idmapped tree of %s: %s\n", dir, ErrnoName(err).c_str());
 		CHILD_CHECK_EQ(err, 0);
 		struct stat st;
-		CHILD_CHECK(fstatat(tree.get(), "f", &st, 0) == 0);
+		CHILD_CHECK_EQ(fstatat(tree.get(), "f", &st, 0), 0);
 		CHILD_CHECK_EQ(st.st_uid, 7);
 		CHILD_CHECK_EQ(st.st_gid, 7);
-		CHILD_CHECK(stat(file.c_str(), &st) == 0);
+		CHILD_CHECK_EQ(stat(file.c_str(), &st), 0);
 		CHILD_CHECK_EQ(st.st_uid, 3);
 		return 0;
 	}), 0);

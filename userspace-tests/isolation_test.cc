@@ -18,10 +18,11 @@
 
 namespace {
 
+USERNS_AREA(Isolation);
+
 // Root inside may not open for writing a file whose owner is unmapped.
-TEST(Isolation, RootInsideCannotWriteUnmappedOwnersFile)
+TEST_F(Isolation, RootInsideCannotWriteUnmappedOwnersFile)
 {
-	SKIP_UNLESS_USERNS();
 	ScratchFile f("iso-write", 0, 0, 0644);
 	ASSERT_TRUE(f.ok());
 	std::string path = f.path();
@@ -33,9 +34,8 @@ TEST(Isolation, RootInsideCannotWriteUnmappedOwnersFile)
 }
 
 // ... nor chmod it ...
-TEST(Isolation, RootInsideCannotChmodUnmappedOwnersFile)
+TEST_F(Isolation, RootInsideCannotChmodUnmappedOwnersFile)
 {
-	SKIP_UNLESS_USERNS();
 	ScratchFile f("iso-chmod", 0, 0, 0644);
 	ASSERT_TRUE(f.ok());
 	std::string path = f.path();
@@ -49,9 +49,8 @@ TEST(Isolation, RootInsideCannotChmodUnmappedOwnersFile)
 }
 
 // ... nor chown it, even to an id it maps.
-TEST(Isolation, RootInsideCannotChownUnmappedOwnersFile)
+TEST_F(Isolation, RootInsideCannotChownUnmappedOwnersFile)
 {
-	SKIP_UNLESS_USERNS();
 	ScratchFile f("iso-chown", 0, 0, 0644);
 	ASSERT_TRUE(f.ok());
 	std::string path = f.path();
@@ -62,16 +61,15 @@ TEST(Isolation, RootInsideCannotChownUnmappedOwnersFile)
 }
 
 // Root inside does own what its mapped root owns: write and chmod work.
-TEST(Isolation, RootInsideControlsMappedRootsFile)
+TEST_F(Isolation, RootInsideControlsMappedRootsFile)
 {
-	SKIP_UNLESS_USERNS();
 	ScratchFile f("iso-mine", 100000, 100000, 0600);
 	ASSERT_TRUE(f.ok());
 	std::string path = f.path();
 	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
 		CHILD_CHECK(open(path.c_str(), O_WRONLY) >= 0);
-		CHILD_CHECK(chmod(path.c_str(), 0640) == 0);
-		CHILD_CHECK(chown(path.c_str(), 1, 1) == 0);
+		CHILD_CHECK_EQ(chmod(path.c_str(), 0640), 0);
+		CHILD_CHECK_EQ(chown(path.c_str(), 1, 1), 0);
 		return 0;
 	}), 0);
 	struct stat st;
@@ -82,14 +80,13 @@ TEST(Isolation, RootInsideControlsMappedRootsFile)
 
 // chmod inside drops S_ISGID when the file's group is unmapped, so root
 // inside cannot make a setgid file for a group it lacks (CVE-2014-4014).
-TEST(Isolation, Cve_2014_4014_ChmodDropsSetgidOfUnmappedGroup)
+TEST_F(Isolation, Cve_2014_4014_ChmodDropsSetgidOfUnmappedGroup)
 {
-	SKIP_UNLESS_USERNS();
 	ScratchFile f("iso-setgid", 100000, 5555, 0644);
 	ASSERT_TRUE(f.ok());
 	std::string path = f.path();
 	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
-		CHILD_CHECK(chmod(path.c_str(), 02755) == 0);
+		CHILD_CHECK_EQ(chmod(path.c_str(), 02755), 0);
 		return 0;
 	}), 0);
 	struct stat st;
@@ -99,14 +96,13 @@ TEST(Isolation, Cve_2014_4014_ChmodDropsSetgidOfUnmappedGroup)
 
 // ... and keeps it when the group is mapped (the caller has CAP_FSETID
 // over it).
-TEST(Isolation, ChmodKeepsSetgidOfMappedGroup)
+TEST_F(Isolation, ChmodKeepsSetgidOfMappedGroup)
 {
-	SKIP_UNLESS_USERNS();
 	ScratchFile f("iso-setgid-ok", 100000, 100005, 0644);
 	ASSERT_TRUE(f.ok());
 	std::string path = f.path();
 	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
-		CHILD_CHECK(chmod(path.c_str(), 02755) == 0);
+		CHILD_CHECK_EQ(chmod(path.c_str(), 02755), 0);
 		return 0;
 	}), 0);
 	struct stat st;
@@ -116,12 +112,11 @@ TEST(Isolation, ChmodKeepsSetgidOfMappedGroup)
 
 // Root inside a namespace cannot signal a process of another kernel uid
 // outside it.
-TEST(Isolation, RootInsideCannotSignalOutsideProcess)
+TEST_F(Isolation, RootInsideCannotSignalOutsideProcess)
 {
-	SKIP_UNLESS_USERNS();
 	Channel ready;
 	ScopedChild victim([&] {
-		if (BecomeUser(kTestUid, kTestGid) == 0)
+		if (BecomeUser(kTestUid, kTestGid).ok())
 			ready.Send(1);
 		pause();
 		return 0;
@@ -136,12 +131,11 @@ TEST(Isolation, RootInsideCannotSignalOutsideProcess)
 
 // Signals follow kernel uids: a process in a namespace may signal a
 // process outside with the same kernel uid.
-TEST(Isolation, SameKernelUidSignalsAcrossNamespaces)
+TEST_F(Isolation, SameKernelUidSignalsAcrossNamespaces)
 {
-	SKIP_UNLESS_USERNS();
 	Channel ready;
 	ScopedChild victim([&] {
-		if (BecomeUser(100003, 100003) == 0)
+		if (BecomeUser(100003, 100003).ok())
 			ready.Send(1);
 		pause();
 		return 0;
@@ -149,17 +143,16 @@ TEST(Isolation, SameKernelUidSignalsAcrossNamespaces)
 	ASSERT_EQ(ready.Receive(), 1);  // the victim has its ids before we signal
 	pid_t vpid = victim.pid();
 	EXPECT_EQ(RunInMappedNamespace(100000, 10, [vpid] {
-		CHILD_CHECK(setresgid(3, 3, 3) == 0);
-		CHILD_CHECK(setresuid(3, 3, 3) == 0);
-		CHILD_CHECK(kill(vpid, 0) == 0);
+		CHILD_CHECK_EQ(setresgid(3, 3, 3), 0);
+		CHILD_CHECK_EQ(setresuid(3, 3, 3), 0);
+		CHILD_CHECK_EQ(kill(vpid, 0), 0);
 		return 0;
 	}, false), 0);
 }
 
 // Root outside may signal into any namespace.
-TEST(Isolation, RootOutsideSignalsIntoNamespace)
+TEST_F(Isolation, RootOutsideSignalsIntoNamespace)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild child([] {
 		pause();
 		return 0;
@@ -189,7 +182,7 @@ int SigioDelivered(unsigned ns_base, uid_t target_uid)
 		sigemptyset(&set);
 		sigaddset(&set, SIGIO);
 		sigprocmask(SIG_BLOCK, &set, nullptr);
-		if (BecomeUser(target_uid, target_uid) != 0)
+		if (!BecomeUser(target_uid, target_uid).ok())
 			return 2;
 		ready.Send(1);
 		if (written.Receive() != 1)
@@ -202,9 +195,9 @@ int SigioDelivered(unsigned ns_base, uid_t target_uid)
 	pid_t tpid = target.pid();
 	int fd = rd.get(), wfd = wr.get();
 	int rc = RunInMappedNamespace(ns_base, 10, [=] {
-		CHILD_CHECK(fcntl(fd, F_SETOWN, tpid) == 0);
-		CHILD_CHECK(fcntl(fd, F_SETFL, O_ASYNC | O_NONBLOCK) == 0);
-		CHILD_CHECK(write(wfd, "x", 1) == 1);
+		CHILD_CHECK_EQ(fcntl(fd, F_SETOWN, tpid), 0);
+		CHILD_CHECK_EQ(fcntl(fd, F_SETFL, O_ASYNC | O_NONBLOCK), 0);
+		CHILD_CHECK_EQ(write(wfd, "x", 1), 1);
 		return 0;
 	});
 	if (rc != 0)
@@ -215,17 +208,15 @@ int SigioDelivered(unsigned ns_base, uid_t target_uid)
 
 // Root inside a namespace mapped to 100000 cannot send SIGIO to a process
 // of kernel uid 1000.
-TEST(Isolation, SigioAcrossNamespacesNeedsMatchingKernelUid)
+TEST_F(Isolation, SigioAcrossNamespacesNeedsMatchingKernelUid)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(SigioDelivered(100000, kTestUid), 1);
 }
 
 // The positive control: root inside a namespace mapped to kernel uid 1000
 // does reach a process of kernel uid 1000.
-TEST(Isolation, SigioReachesSameKernelUidAcrossNamespaces)
+TEST_F(Isolation, SigioReachesSameKernelUidAcrossNamespaces)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(SigioDelivered(kTestUid, kTestUid), 0);
 }
 

@@ -28,97 +28,91 @@ const std::string kOwnGid = "0 " + std::to_string(kTestGid) + " 1\n";
 int AsUnprivilegedInNewNamespace(int (*check)())
 {
 	return RunInChild([check] {
-		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
-		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
+		CHILD_CHECK_OK(BecomeUser(kTestUid, kTestGid));
+		CHILD_CHECK_EQ(unshare(CLONE_NEWUSER), 0);
 		return check();
 	});
 }
 
+USERNS_AREA(MapPrivilege);
+
 // An unprivileged owner may map its own euid, once, with count 1.
-TEST(MapPrivilege, UnprivilegedMayMapOwnUid)
+TEST_F(MapPrivilege, UnprivilegedMayMapOwnUid)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(AsUnprivilegedInNewNamespace([] {
-		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", kOwnUid) == 0);
-		CHILD_CHECK(getuid() == 0);
+		CHILD_CHECK_OK(WriteFileOnce("/proc/self/uid_map", kOwnUid));
+		CHILD_CHECK_EQ(getuid(), 0);
 		return 0;
 	}), 0);
 }
 
 // Any other uid is EPERM.
-TEST(MapPrivilege, UnprivilegedMayNotMapOtherUid)
+TEST_F(MapPrivilege, UnprivilegedMayNotMapOtherUid)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(AsUnprivilegedInNewNamespace([] {
-		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", "0 1001 1\n") == EPERM);
-		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", "0 0 1\n") == EPERM);
+		CHILD_CHECK_EQ(ErrnoOf(WriteFileOnce("/proc/self/uid_map", "0 1001 1\n")), EPERM);
+		CHILD_CHECK_EQ(ErrnoOf(WriteFileOnce("/proc/self/uid_map", "0 0 1\n")), EPERM);
 		return 0;
 	}), 0);
 }
 
 // Even its own uid, in a range of two, is EPERM.
-TEST(MapPrivilege, UnprivilegedMayNotMapRangeAroundOwnUid)
+TEST_F(MapPrivilege, UnprivilegedMayNotMapRangeAroundOwnUid)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(AsUnprivilegedInNewNamespace([] {
-		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", "0 1000 2\n") == EPERM);
-		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", "0 999 2\n") == EPERM);
+		CHILD_CHECK_EQ(ErrnoOf(WriteFileOnce("/proc/self/uid_map", "0 1000 2\n")), EPERM);
+		CHILD_CHECK_EQ(ErrnoOf(WriteFileOnce("/proc/self/uid_map", "0 999 2\n")), EPERM);
 		return 0;
 	}), 0);
 }
 
 // Two lines are EPERM even if one is its own uid.
-TEST(MapPrivilege, UnprivilegedMayNotWriteTwoLines)
+TEST_F(MapPrivilege, UnprivilegedMayNotWriteTwoLines)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(AsUnprivilegedInNewNamespace([] {
-		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", "0 1000 1\n1 1001 1\n") == EPERM);
+		CHILD_CHECK_EQ(ErrnoOf(WriteFileOnce("/proc/self/uid_map", "0 1000 1\n1 1001 1\n")), EPERM);
 		return 0;
 	}), 0);
 }
 
 // gid_map of its own egid is refused while setgroups is still allowed.
-TEST(MapPrivilege, UnprivilegedGidMapNeedsSetgroupsDeny)
+TEST_F(MapPrivilege, UnprivilegedGidMapNeedsSetgroupsDeny)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(AsUnprivilegedInNewNamespace([] {
-		CHILD_CHECK(WriteFileOnce("/proc/self/gid_map", kOwnGid) == EPERM);
-		CHILD_CHECK(WriteFileOnce("/proc/self/setgroups", "deny") == 0);
-		CHILD_CHECK(WriteFileOnce("/proc/self/gid_map", kOwnGid) == 0);
-		CHILD_CHECK(getgid() == 0);
+		CHILD_CHECK_EQ(ErrnoOf(WriteFileOnce("/proc/self/gid_map", kOwnGid)), EPERM);
+		CHILD_CHECK_OK(WriteFileOnce("/proc/self/setgroups", "deny"));
+		CHILD_CHECK_OK(WriteFileOnce("/proc/self/gid_map", kOwnGid));
+		CHILD_CHECK_EQ(getgid(), 0);
 		return 0;
 	}), 0);
 }
 
 // After "deny", another gid is still EPERM.
-TEST(MapPrivilege, UnprivilegedMayNotMapOtherGid)
+TEST_F(MapPrivilege, UnprivilegedMayNotMapOtherGid)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(AsUnprivilegedInNewNamespace([] {
-		CHILD_CHECK(WriteFileOnce("/proc/self/setgroups", "deny") == 0);
-		CHILD_CHECK(WriteFileOnce("/proc/self/gid_map", "0 1001 1\n") == EPERM);
+		CHILD_CHECK_OK(WriteFileOnce("/proc/self/setgroups", "deny"));
+		CHILD_CHECK_EQ(ErrnoOf(WriteFileOnce("/proc/self/gid_map", "0 1001 1\n")), EPERM);
 		return 0;
 	}), 0);
 }
 
 // projid_map needs no capability: any range of the parent's ids.
-TEST(MapPrivilege, UnprivilegedMayMapAnyProjids)
+TEST_F(MapPrivilege, UnprivilegedMayMapAnyProjids)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(AsUnprivilegedInNewNamespace([] {
-		CHILD_CHECK(WriteFileOnce("/proc/self/projid_map", "0 0 1000\n5000 7000 10\n") == 0);
+		CHILD_CHECK_OK(WriteFileOnce("/proc/self/projid_map", "0 0 1000\n5000 7000 10\n"));
 		return 0;
 	}), 0);
 }
 
 // Without CAP_SYS_ADMIN over the target, even garbage is EPERM: the
 // capability check comes before parsing.
-TEST(MapPrivilege, WithoutCapSysAdminGarbageIsEperm)
+TEST_F(MapPrivilege, WithoutCapSysAdminGarbageIsEperm)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(AsUnprivilegedInNewNamespace([] {
 		// The opener's credentials count: drop before opening.
-		CHILD_CHECK(DropAllCapabilities() == 0);
+		CHILD_CHECK_OK(DropAllCapabilities());
 		FileDescriptor fd(open("/proc/self/uid_map", O_WRONLY));
 		CHILD_CHECK(fd.valid());
 		CHILD_CHECK_ERRNO(write(fd.get(), "junk", 4), EPERM);
@@ -127,24 +121,22 @@ TEST(MapPrivilege, WithoutCapSysAdminGarbageIsEperm)
 }
 
 // With CAP_SYS_ADMIN (inside its own namespace) garbage is EINVAL.
-TEST(MapPrivilege, WithCapSysAdminGarbageIsEinval)
+TEST_F(MapPrivilege, WithCapSysAdminGarbageIsEinval)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(AsUnprivilegedInNewNamespace([] {
-		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", "junk") == EINVAL);
+		CHILD_CHECK_EQ(ErrnoOf(WriteFileOnce("/proc/self/uid_map", "junk")), EINVAL);
 		return 0;
 	}), 0);
 }
 
 // A non-owner cannot open the map for writing (the file is the task's).
-TEST(MapPrivilege, NonOwnerOpenForWriteIsEacces)
+TEST_F(MapPrivilege, NonOwnerOpenForWriteIsEacces)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild target([] { return 0; });  // owned by root
 	ASSERT_EQ(target.setup_error(), 0);
 	pid_t tpid = target.pid();
 	EXPECT_EQ(RunInChild([tpid] {
-		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
+		CHILD_CHECK_OK(BecomeUser(kTestUid, kTestGid));
 		CHILD_CHECK_ERRNO(open(ProcPath(tpid, "uid_map").c_str(), O_WRONLY), EACCES);
 		return 0;
 	}), 0);
@@ -152,18 +144,16 @@ TEST(MapPrivilege, NonOwnerOpenForWriteIsEacces)
 }
 
 // Root in the initial namespace may map any range.
-TEST(MapPrivilege, RootMayMapArbitraryRanges)
+TEST_F(MapPrivilege, RootMayMapArbitraryRanges)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_THAT(WriteMapOfFreshNamespace("uid_map", "0 100000 65536\n"), ErrnoIs(0));
 	EXPECT_THAT(WriteMapOfFreshNamespace("gid_map", "0 100000 65536\n"), ErrnoIs(0));
 }
 
 // A writer from a namespace that is neither the target nor its parent is
 // refused, whatever its privilege there.
-TEST(MapPrivilege, WriterFromUnrelatedNamespaceIsEperm)
+TEST_F(MapPrivilege, WriterFromUnrelatedNamespaceIsEperm)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild target([] { return 0; });
 	ASSERT_EQ(target.setup_error(), 0);
 	// A process in a sibling namespace opens and writes the target's map.
@@ -185,19 +175,18 @@ TEST(MapPrivilege, WriterFromUnrelatedNamespaceIsEperm)
 // namespace, yet may not write its maps: the opener must be in the target
 // or in its parent. The refused writes leave the maps writable by the
 // parent's root.
-TEST(MapPrivilege, OpenerInGrandparentNamespaceIsEperm)
+TEST_F(MapPrivilege, OpenerInGrandparentNamespaceIsEperm)
 {
-	SKIP_UNLESS_USERNS();
 	Channel inner_pid, done;
 	UsernsChild outer([&] {
-		CHILD_CHECK(BecomeRootInNamespace() == 0);
+		CHILD_CHECK_OK(BecomeRootInNamespace());
 		UsernsChild inner([] { return 0; });
 		CHILD_CHECK_EQ(inner.setup_error(), 0);
 		inner_pid.Send(inner.pid());
 		CHILD_CHECK_EQ(done.Receive(), 1);
-		CHILD_CHECK_EQ(inner.WriteMap("uid_map", "0 1 1\n"), 0);
-		CHILD_CHECK_EQ(inner.WriteMap("gid_map", "0 1 1\n"), 0);
-		CHILD_CHECK_EQ(inner.WriteMap("projid_map", "0 1 1\n"), 0);
+		CHILD_CHECK_OK(inner.WriteMap("uid_map", "0 1 1\n"));
+		CHILD_CHECK_OK(inner.WriteMap("gid_map", "0 1 1\n"));
+		CHILD_CHECK_OK(inner.WriteMap("projid_map", "0 1 1\n"));
 		return inner.Finish();
 	});
 	ASSERT_EQ(outer.setup_error(), 0);
@@ -219,21 +208,20 @@ TEST(MapPrivilege, OpenerInGrandparentNamespaceIsEperm)
 // to 100000.. and gids to 200000.., and its uid 5, gid 7 creates a
 // namespace and maps "0 5 1" and "0 7 1". Seen from the initial namespace
 // the maps read in kernel ids.
-TEST(MapPrivilege, UnprivilegedOwnerMapsOwnIdOfNestedParent)
+TEST_F(MapPrivilege, UnprivilegedOwnerMapsOwnIdOfNestedParent)
 {
-	SKIP_UNLESS_USERNS();
 	Channel mapped, done;
 	UsernsChild outer([&] {
-		CHILD_CHECK(BecomeRootInNamespace() == 0);
-		CHILD_CHECK(BecomeUser(5, 7) == 0);
-		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
-		CHILD_CHECK_EQ(WriteFileOnce("/proc/self/uid_map", "0 6 1\n"), EPERM);
-		CHILD_CHECK_EQ(WriteFileOnce("/proc/self/uid_map", "0 100005 1\n"), EPERM);
-		CHILD_CHECK_EQ(WriteFileOnce("/proc/self/uid_map", "0 5 1\n"), 0);
-		CHILD_CHECK_EQ(WriteFileOnce("/proc/self/gid_map", "0 7 1\n"), EPERM);
-		CHILD_CHECK_EQ(WriteFileOnce("/proc/self/setgroups", "deny"), 0);
-		CHILD_CHECK_EQ(WriteFileOnce("/proc/self/gid_map", "0 5 1\n"), EPERM);
-		CHILD_CHECK_EQ(WriteFileOnce("/proc/self/gid_map", "0 7 1\n"), 0);
+		CHILD_CHECK_OK(BecomeRootInNamespace());
+		CHILD_CHECK_OK(BecomeUser(5, 7));
+		CHILD_CHECK_EQ(unshare(CLONE_NEWUSER), 0);
+		CHILD_CHECK_EQ(ErrnoOf(WriteFileOnce("/proc/self/uid_map", "0 6 1\n")), EPERM);
+		CHILD_CHECK_EQ(ErrnoOf(WriteFileOnce("/proc/self/uid_map", "0 100005 1\n")), EPERM);
+		CHILD_CHECK_OK(WriteFileOnce("/proc/self/uid_map", "0 5 1\n"));
+		CHILD_CHECK_EQ(ErrnoOf(WriteFileOnce("/proc/self/gid_map", "0 7 1\n")), EPERM);
+		CHILD_CHECK_OK(WriteFileOnce("/proc/self/setgroups", "deny"));
+		CHILD_CHECK_EQ(ErrnoOf(WriteFileOnce("/proc/self/gid_map", "0 5 1\n")), EPERM);
+		CHILD_CHECK_OK(WriteFileOnce("/proc/self/gid_map", "0 7 1\n"));
 		CHILD_CHECK_EQ(getuid(), 0);
 		CHILD_CHECK_EQ(getgid(), 0);
 		mapped.Send(1);
@@ -257,29 +245,28 @@ TEST(MapPrivilege, UnprivilegedOwnerMapsOwnIdOfNestedParent)
 // (setns() gives it every capability there) and may not map its own uid:
 // it is not the owner and holds no CAP_SETUID over the parent. The owner
 // then still can.
-TEST(MapPrivilege, NonOwnerMayNotMapItsOwnId)
+TEST_F(MapPrivilege, NonOwnerMayNotMapItsOwnId)
 {
-	SKIP_UNLESS_USERNS();
-	UsernsChild target([] { return 0; }, [] { return BecomeUser(kTestUid, kTestGid); });
+	UsernsChild target([] { return 0; }, [] { return ErrnoOf(BecomeUser(kTestUid, kTestGid)); });
 	ASSERT_EQ(target.setup_error(), 0);
 	pid_t tpid = target.pid();
 	EXPECT_EQ(RunInChild([tpid] {
 		FileDescriptor ns(open(ProcPath(tpid, "ns/user").c_str(), O_RDONLY));
 		CHILD_CHECK(ns.valid());
-		CHILD_CHECK(prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) == 0);
-		CHILD_CHECK(setresgid(3000, 3000, 3000) == 0);
-		CHILD_CHECK(setresuid(3000, 3000, 3000) == 0);
-		CHILD_CHECK_EQ(RaiseEffectiveToPermitted(), 0);
-		CHILD_CHECK(setns(ns.get(), CLONE_NEWUSER) == 0);
+		CHILD_CHECK_EQ(prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0), 0);
+		CHILD_CHECK_EQ(setresgid(3000, 3000, 3000), 0);
+		CHILD_CHECK_EQ(setresuid(3000, 3000, 3000), 0);
+		CHILD_CHECK_OK(RaiseEffectiveToPermitted());
+		CHILD_CHECK_EQ(setns(ns.get(), CLONE_NEWUSER), 0);
 		// The new credentials made it non-dumpable: its proc files
 		// would belong to root, which this namespace cannot open.
-		CHILD_CHECK(prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) == 0);
-		CHILD_CHECK_EQ(WriteFileOnce("/proc/self/uid_map", "0 3000 1\n"), EPERM);
+		CHILD_CHECK_EQ(prctl(PR_SET_DUMPABLE, 1, 0, 0, 0), 0);
+		CHILD_CHECK_EQ(ErrnoOf(WriteFileOnce("/proc/self/uid_map", "0 3000 1\n")), EPERM);
 		return 0;
 	}), 0);
 	EXPECT_EQ(RunInChild([tpid] {
-		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
-		CHILD_CHECK_EQ(WriteFileOnce(ProcPath(tpid, "uid_map"), kOwnUid), 0);
+		CHILD_CHECK_OK(BecomeUser(kTestUid, kTestGid));
+		CHILD_CHECK_OK(WriteFileOnce(ProcPath(tpid, "uid_map"), kOwnUid));
 		return 0;
 	}), 0);
 	EXPECT_EQ(target.Finish(), 0);
@@ -288,22 +275,21 @@ TEST(MapPrivilege, NonOwnerMayNotMapItsOwnId)
 // An fd opened by an unprivileged process and written by root gains
 // nothing: the opener needs CAP_SETUID too (CVE-2013-1959). The fd travels
 // over SCM_RIGHTS.
-TEST(MapPrivilege, Cve_2013_1959_PrivilegedWriterOfUnprivilegedOpenersFd)
+TEST_F(MapPrivilege, Cve_2013_1959_PrivilegedWriterOfUnprivilegedOpenersFd)
 {
-	SKIP_UNLESS_USERNS();
 	auto [mine, theirs] = SocketPair();
 	int sock = theirs.get();
 	ScopedChild opener([sock] {
-		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
+		CHILD_CHECK_OK(BecomeUser(kTestUid, kTestGid));
 		UsernsChild ns([] { return 0; });
-		CHILD_CHECK(ns.setup_error() == 0);
+		CHILD_CHECK_EQ(ns.setup_error(), 0);
 		for (const char *map : {"uid_map", "uid_map", "gid_map"}) {
 			FileDescriptor fd(open(ProcPath(ns.pid(), map).c_str(), O_WRONLY));
 			CHILD_CHECK(fd.valid());
-			CHILD_CHECK(SendFd(sock, fd.get()) == 0);
+			CHILD_CHECK_OK(SendFd(sock, fd.get()));
 		}
 		char ack;
-		CHILD_CHECK(read(sock, &ack, 1) == 1);
+		CHILD_CHECK_EQ(read(sock, &ack, 1), 1);
 		return ns.Finish();
 	});
 	FileDescriptor uid_a(ReceiveFd(mine.get()));
@@ -322,9 +308,8 @@ TEST(MapPrivilege, Cve_2013_1959_PrivilegedWriterOfUnprivilegedOpenersFd)
 
 // The converse: root opens, an unprivileged process writes. The writer
 // lacks CAP_SETUID over the parent: EPERM.
-TEST(MapPrivilege, UnprivilegedWriterOfRootOpenersFdIsEperm)
+TEST_F(MapPrivilege, UnprivilegedWriterOfRootOpenersFdIsEperm)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild ns([] { return 0; });
 	ASSERT_EQ(ns.setup_error(), 0);
 	FileDescriptor fd(open(ProcPath(ns.pid(), "uid_map").c_str(), O_WRONLY));
@@ -332,47 +317,45 @@ TEST(MapPrivilege, UnprivilegedWriterOfRootOpenersFdIsEperm)
 	auto [mine, theirs] = SocketPair();
 	int sock = theirs.get();
 	ScopedChild writer([sock] {
-		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
-		FileDescriptor f(ReceiveFd(sock));
+		CHILD_CHECK_OK(BecomeUser(kTestUid, kTestGid));
+		FileDescriptor f = ReceiveFd(sock);
 		CHILD_CHECK(f.valid());
-		CHILD_CHECK(WriteAll(f.get(), "0 2000 1\n") == EPERM);
+		CHILD_CHECK_EQ(ErrnoOf(WriteAll(f.get(), "0 2000 1\n")), EPERM);
 		return 0;
 	});
-	ASSERT_EQ(SendFd(mine.get(), fd.get()), 0);
+	ASSERT_THAT(SendFd(mine.get(), fd.get()), ErrnoIs(0));
 	EXPECT_EQ(writer.Wait(), 0);
 	EXPECT_EQ(ns.Finish(), 0);
 }
 
 // Mapping lower uid 0 from the parent needs CAP_SETFCAP (5.12); other
 // lower ids do not.
-TEST(MapPrivilege, MappingLowerRootNeedsCapSetfcap)
+TEST_F(MapPrivilege, MappingLowerRootNeedsCapSetfcap)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(RunInChild([] {
-		CHILD_CHECK(DropCapability(CAP_SETFCAP) == 0);
-		CHILD_CHECK(WriteMapOfFreshNamespace("uid_map", "0 0 1\n") == EPERM);
-		CHILD_CHECK(WriteMapOfFreshNamespace("uid_map", "0 5 10\n1000 0 1\n") == EPERM);
-		CHILD_CHECK(WriteMapOfFreshNamespace("uid_map", "0 1 10\n") == 0);
+		CHILD_CHECK_OK(DropCapability(CAP_SETFCAP));
+		CHILD_CHECK_EQ(ErrnoOf(WriteMapOfFreshNamespace("uid_map", "0 0 1\n")), EPERM);
+		CHILD_CHECK_EQ(ErrnoOf(WriteMapOfFreshNamespace("uid_map", "0 5 10\n1000 0 1\n")), EPERM);
+		CHILD_CHECK_OK(WriteMapOfFreshNamespace("uid_map", "0 1 10\n"));
 		// gid 0 is not covered by the rule.
-		CHILD_CHECK(WriteMapOfFreshNamespace("gid_map", "0 0 1\n") == 0);
+		CHILD_CHECK_OK(WriteMapOfFreshNamespace("gid_map", "0 0 1\n"));
 		return 0;
 	}), 0);
 }
 
 // From inside, mapping lower uid 0 needs the creator to have held
 // CAP_SETFCAP when it created the namespace.
-TEST(MapPrivilege, SelfMappingLowerRootNeedsCreatorCapSetfcap)
+TEST_F(MapPrivilege, SelfMappingLowerRootNeedsCreatorCapSetfcap)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(RunInChild([] {
-		CHILD_CHECK(DropCapability(CAP_SETFCAP) == 0);
-		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
-		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", "0 0 1\n") == EPERM);
+		CHILD_CHECK_OK(DropCapability(CAP_SETFCAP));
+		CHILD_CHECK_EQ(unshare(CLONE_NEWUSER), 0);
+		CHILD_CHECK_EQ(ErrnoOf(WriteFileOnce("/proc/self/uid_map", "0 0 1\n")), EPERM);
 		return 0;
 	}), 0);
 	EXPECT_EQ(RunInChild([] {
-		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
-		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", "0 0 1\n") == 0);
+		CHILD_CHECK_EQ(unshare(CLONE_NEWUSER), 0);
+		CHILD_CHECK_OK(WriteFileOnce("/proc/self/uid_map", "0 0 1\n"));
 		return 0;
 	}), 0);
 }

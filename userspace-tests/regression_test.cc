@@ -19,32 +19,33 @@
 
 namespace {
 
+USERNS_AREA(Regression);
+
 // CVE-2018-18955: with more than five extents the reverse array kept the
 // parent's ids instead of kernel ids, so a nested namespace's root was
 // taken for kernel root. Outer maps 0 -> 100000 (1000 ids); inner maps six
 // extents onto outer's 0..999; inner root must not write a root-owned
 // 0700 file.
-TEST(Regression, Cve_2018_18955_NestedLargeMapGrantsNoAccess)
+TEST_F(Regression, Cve_2018_18955_NestedLargeMapGrantsNoAccess)
 {
-	SKIP_UNLESS_USERNS();
 	ScratchFile f("cve-2018-18955", 0, 0, 0700);
 	ASSERT_TRUE(f.ok());
 	std::string path = f.path();
 	UsernsChild outer([path] {
-		CHILD_CHECK(BecomeRootInNamespace() == 0);
+		CHILD_CHECK_OK(BecomeRootInNamespace());
 		UsernsChild inner([path] {
-			CHILD_CHECK(BecomeRootInNamespace() == 0);
+			CHILD_CHECK_OK(BecomeRootInNamespace());
 			CHILD_CHECK_ERRNO(open(path.c_str(), O_WRONLY), EACCES);
 			CHILD_CHECK_ERRNO(open(path.c_str(), O_RDONLY), EACCES);
 			struct stat st;
-			CHILD_CHECK(stat(path.c_str(), &st) == 0);
-			CHILD_CHECK(st.st_uid == kOverflowUid);
+			CHILD_CHECK_EQ(stat(path.c_str(), &st), 0);
+			CHILD_CHECK_EQ(st.st_uid, kOverflowUid);
 			return 0;
 		});
-		CHILD_CHECK(inner.setup_error() == 0);
+		CHILD_CHECK_EQ(inner.setup_error(), 0);
 		const char *six = "0 0 1\n1 1 1\n2 2 1\n3 3 1\n4 4 1\n5 5 990\n";
-		CHILD_CHECK(inner.WriteMap("uid_map", six) == 0);
-		CHILD_CHECK(inner.WriteMap("gid_map", six) == 0);
+		CHILD_CHECK_OK(inner.WriteMap("uid_map", six));
+		CHILD_CHECK_OK(inner.WriteMap("gid_map", six));
 		return inner.Finish();
 	});
 	ASSERT_EQ(outer.setup_error(), 0);
@@ -58,9 +59,8 @@ TEST(Regression, Cve_2018_18955_NestedLargeMapGrantsNoAccess)
 // inner's root reads its own ids as 0 (the vulnerable kernel reported the
 // overflow id, its reverse array holding outer's ids). The map read back
 // from the initial namespace shows kernel ids.
-TEST(Regression, Cve_2018_18955_LargeNestedMapTranslatesKernelIdsUp)
+TEST_F(Regression, Cve_2018_18955_LargeNestedMapTranslatesKernelIdsUp)
 {
-	SKIP_UNLESS_USERNS();
 	const unsigned kOwners[] = {100000, 100004, 100005, 100500};
 	std::vector<std::unique_ptr<ScratchFile>> files;
 	for (unsigned owner : kOwners) {
@@ -70,14 +70,14 @@ TEST(Regression, Cve_2018_18955_LargeNestedMapTranslatesKernelIdsUp)
 	}
 	Channel pid_ch, done;
 	UsernsChild outer([&] {
-		CHILD_CHECK(BecomeRootInNamespace() == 0);
+		CHILD_CHECK_OK(BecomeRootInNamespace());
 		UsernsChild inner([&] {
-			CHILD_CHECK(BecomeRootInNamespace() == 0);
+			CHILD_CHECK_OK(BecomeRootInNamespace());
 			CHILD_CHECK_EQ(getuid(), 0);
 			CHILD_CHECK_EQ(getgid(), 0);
 			for (size_t i = 0; i < files.size(); i++) {
 				struct stat st;
-				CHILD_CHECK(stat(files[i]->path(), &st) == 0);
+				CHILD_CHECK_EQ(stat(files[i]->path(), &st), 0);
 				CHILD_CHECK_EQ(st.st_uid, kOwners[i] - 100000);
 				CHILD_CHECK_EQ(st.st_gid, kOwners[i] - 100000);
 			}
@@ -85,8 +85,8 @@ TEST(Regression, Cve_2018_18955_LargeNestedMapTranslatesKernelIdsUp)
 		});
 		CHILD_CHECK_EQ(inner.setup_error(), 0);
 		const char *six = "0 0 1\n1 1 1\n2 2 1\n3 3 1\n4 4 1\n5 5 990\n";
-		CHILD_CHECK_EQ(inner.WriteMap("uid_map", six), 0);
-		CHILD_CHECK_EQ(inner.WriteMap("gid_map", six), 0);
+		CHILD_CHECK_OK(inner.WriteMap("uid_map", six));
+		CHILD_CHECK_OK(inner.WriteMap("gid_map", six));
 		pid_ch.Send(inner.pid());
 		CHILD_CHECK_EQ(done.Receive(), 1);
 		return inner.Finish();
@@ -96,7 +96,7 @@ TEST(Regression, Cve_2018_18955_LargeNestedMapTranslatesKernelIdsUp)
 	outer.Go();
 	pid_t ipid = pid_ch.Receive();
 	ASSERT_GT(ipid, 0);
-	std::string m = ReadFile(ProcPath(ipid, "uid_map"));
+	std::string m = ReadFile(ProcPath(ipid, "uid_map")).value_or("");
 	done.Send(1);
 	EXPECT_EQ(outer.Finish(), 0);
 	EXPECT_NE(m.find("         0     100000          1\n"), std::string::npos) << m;

@@ -15,10 +15,11 @@
 
 namespace {
 
+USERNS_AREA(Setgroups);
+
 // A new namespace of the initial one starts with "allow".
-TEST(Setgroups, NewNamespaceReadsAllow)
+TEST_F(Setgroups, NewNamespaceReadsAllow)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild child([] { return 0; });
 	ASSERT_EQ(child.setup_error(), 0);
 	EXPECT_EQ(ReadFile(ProcPath(child.pid(), "setgroups")), "allow\n");
@@ -26,9 +27,8 @@ TEST(Setgroups, NewNamespaceReadsAllow)
 }
 
 // "deny" reads back as "deny", trailing blanks accepted.
-TEST(Setgroups, DenyReadsBack)
+TEST_F(Setgroups, DenyReadsBack)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild child([] { return 0; });
 	ASSERT_EQ(child.setup_error(), 0);
 	EXPECT_THAT(WriteFileOnce(ProcPath(child.pid(), "setgroups"), "deny \n"), ErrnoIs(0));
@@ -37,9 +37,8 @@ TEST(Setgroups, DenyReadsBack)
 }
 
 // "allow" after "deny" is EPERM: the denial is permanent.
-TEST(Setgroups, AllowAfterDenyIsEperm)
+TEST_F(Setgroups, AllowAfterDenyIsEperm)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild child([] { return 0; });
 	ASSERT_EQ(child.setup_error(), 0);
 	ASSERT_THAT(WriteFileOnce(ProcPath(child.pid(), "setgroups"), "deny"), ErrnoIs(0));
@@ -50,9 +49,8 @@ TEST(Setgroups, AllowAfterDenyIsEperm)
 
 // Once gid_map is written, setgroups can no longer be denied; "allow"
 // (no change) still succeeds.
-TEST(Setgroups, DenyAfterGidMapIsEperm)
+TEST_F(Setgroups, DenyAfterGidMapIsEperm)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild child([] { return 0; });
 	ASSERT_EQ(child.setup_error(), 0);
 	ASSERT_THAT(child.WriteMap("gid_map", "0 0 1\n"), ErrnoIs(0));
@@ -63,9 +61,8 @@ TEST(Setgroups, DenyAfterGidMapIsEperm)
 }
 
 // uid_map does not freeze setgroups; only gid_map does.
-TEST(Setgroups, UidMapDoesNotFreezeSetgroups)
+TEST_F(Setgroups, UidMapDoesNotFreezeSetgroups)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild child([] { return 0; });
 	ASSERT_EQ(child.setup_error(), 0);
 	ASSERT_THAT(child.WriteMap("uid_map", "0 0 1\n"), ErrnoIs(0));
@@ -73,12 +70,11 @@ TEST(Setgroups, UidMapDoesNotFreezeSetgroups)
 	EXPECT_EQ(child.Finish(), 0);
 }
 
-class SetgroupsBadValue : public ::testing::TestWithParam<const char *> {};
+class SetgroupsBadValue : public UsernsTest, public ::testing::WithParamInterface<const char *> {};
 
 // Anything but "allow" or "deny" (plus blanks) is EINVAL.
 TEST_P(SetgroupsBadValue, IsEinval)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild child([] { return 0; });
 	ASSERT_EQ(child.setup_error(), 0);
 	EXPECT_THAT(WriteFileOnce(ProcPath(child.pid(), "setgroups"), GetParam()), ErrnoIs(EINVAL));
@@ -92,9 +88,8 @@ INSTANTIATE_TEST_SUITE_P(Values, SetgroupsBadValue,
 
 // A write must be shorter than 8 bytes: "deny" padded to 7 bytes is
 // accepted, to 8 bytes refused.
-TEST(Setgroups, WriteOfSevenBytesPassesEightIsEinval)
+TEST_F(Setgroups, WriteOfSevenBytesPassesEightIsEinval)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild child([] { return 0; });
 	ASSERT_EQ(child.setup_error(), 0);
 	std::string path = ProcPath(child.pid(), "setgroups");
@@ -107,9 +102,8 @@ TEST(Setgroups, WriteOfSevenBytesPassesEightIsEinval)
 }
 
 // Writes must be at offset 0: a second write on the same fd is EINVAL.
-TEST(Setgroups, SecondWriteOnSameFdIsEinval)
+TEST_F(Setgroups, SecondWriteOnSameFdIsEinval)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild child([] { return 0; });
 	ASSERT_EQ(child.setup_error(), 0);
 	FileDescriptor fd(open(ProcPath(child.pid(), "setgroups").c_str(), O_WRONLY));
@@ -120,29 +114,27 @@ TEST(Setgroups, SecondWriteOnSameFdIsEinval)
 }
 
 // A child namespace starts with its parent's value.
-TEST(Setgroups, ChildInheritsDeny)
+TEST_F(Setgroups, ChildInheritsDeny)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(RunInChild([] {
-		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
-		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
-		CHILD_CHECK(WriteFileOnce("/proc/self/setgroups", "deny") == 0);
-		CHILD_CHECK(WriteFileOnce("/proc/self/uid_map", "0 1000 1\n") == 0);
-		CHILD_CHECK(WriteFileOnce("/proc/self/gid_map", "0 1000 1\n") == 0);
-		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
-		CHILD_CHECK(ReadFile("/proc/self/setgroups") == "deny\n");
-		CHILD_CHECK(WriteFileOnce("/proc/self/setgroups", "allow") == EPERM);
+		CHILD_CHECK_OK(BecomeUser(kTestUid, kTestGid));
+		CHILD_CHECK_EQ(unshare(CLONE_NEWUSER), 0);
+		CHILD_CHECK_OK(WriteFileOnce("/proc/self/setgroups", "deny"));
+		CHILD_CHECK_OK(WriteFileOnce("/proc/self/uid_map", "0 1000 1\n"));
+		CHILD_CHECK_OK(WriteFileOnce("/proc/self/gid_map", "0 1000 1\n"));
+		CHILD_CHECK_EQ(unshare(CLONE_NEWUSER), 0);
+		CHILD_CHECK_EQ(ReadFile("/proc/self/setgroups"), "deny\n");
+		CHILD_CHECK_EQ(ErrnoOf(WriteFileOnce("/proc/self/setgroups", "allow")), EPERM);
 		return 0;
 	}), 0);
 }
 
 // setgroups(2) fails EPERM before gid_map is written, even with all
 // capabilities in the namespace.
-TEST(Setgroups, SetgroupsSyscallRefusedBeforeGidMap)
+TEST_F(Setgroups, SetgroupsSyscallRefusedBeforeGidMap)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(RunInChild([] {
-		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
+		CHILD_CHECK_EQ(unshare(CLONE_NEWUSER), 0);
 		CHILD_CHECK_ERRNO(setgroups(0, nullptr), EPERM);
 		return 0;
 	}), 0);
@@ -150,14 +142,13 @@ TEST(Setgroups, SetgroupsSyscallRefusedBeforeGidMap)
 
 // With "deny", setgroups(2) stays refused after gid_map is written
 // (CVE-2014-8989: dropping a group must not gain access).
-TEST(Setgroups, Cve_2014_8989_SetgroupsSyscallRefusedAfterDeny)
+TEST_F(Setgroups, Cve_2014_8989_SetgroupsSyscallRefusedAfterDeny)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(RunInChild([] {
-		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
-		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
-		CHILD_CHECK(WriteFileOnce("/proc/self/setgroups", "deny") == 0);
-		CHILD_CHECK(WriteFileOnce("/proc/self/gid_map", "0 1000 1\n") == 0);
+		CHILD_CHECK_OK(BecomeUser(kTestUid, kTestGid));
+		CHILD_CHECK_EQ(unshare(CLONE_NEWUSER), 0);
+		CHILD_CHECK_OK(WriteFileOnce("/proc/self/setgroups", "deny"));
+		CHILD_CHECK_OK(WriteFileOnce("/proc/self/gid_map", "0 1000 1\n"));
 		CHILD_CHECK_ERRNO(setgroups(0, nullptr), EPERM);
 		return 0;
 	}), 0);
@@ -165,12 +156,11 @@ TEST(Setgroups, Cve_2014_8989_SetgroupsSyscallRefusedAfterDeny)
 
 // With "allow" and a gid_map written by a privileged parent, setgroups(2)
 // works inside.
-TEST(Setgroups, SetgroupsSyscallAllowedAfterPrivilegedGidMap)
+TEST_F(Setgroups, SetgroupsSyscallAllowedAfterPrivilegedGidMap)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild child([] {
 		gid_t g = 0;
-		CHILD_CHECK(setgroups(1, &g) == 0);
+		CHILD_CHECK_EQ(setgroups(1, &g), 0);
 		return 0;
 	});
 	ASSERT_EQ(child.setup_error(), 0);
@@ -180,22 +170,21 @@ TEST(Setgroups, SetgroupsSyscallAllowedAfterPrivilegedGidMap)
 }
 
 // Opening setgroups for write needs CAP_SYS_ADMIN over the namespace.
-TEST(Setgroups, OpenForWriteWithoutCapSysAdminIsEacces)
+TEST_F(Setgroups, OpenForWriteWithoutCapSysAdminIsEacces)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(RunInChild([] {
-		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
+		CHILD_CHECK_OK(BecomeUser(kTestUid, kTestGid));
 		UsernsChild root_owned([] { return 0; });
 		// A namespace owned by 1000 but opened from a sibling that holds
 		// no capability over it.
-		CHILD_CHECK(root_owned.setup_error() == 0);
+		CHILD_CHECK_EQ(root_owned.setup_error(), 0);
 		pid_t pid = root_owned.pid();
 		int rc = RunInChild([pid] {
-			CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
+			CHILD_CHECK_EQ(unshare(CLONE_NEWUSER), 0);
 			CHILD_CHECK_ERRNO(open(ProcPath(pid, "setgroups").c_str(), O_WRONLY), EACCES);
 			return 0;
 		});
-		CHILD_CHECK(rc == 0);
+		CHILD_CHECK_EQ(rc, 0);
 		return root_owned.Finish();
 	}), 0);
 }

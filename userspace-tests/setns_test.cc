@@ -19,10 +19,11 @@
 
 namespace {
 
+USERNS_AREA(Setns);
+
 // Joining one's own namespace would regain dropped capabilities: EINVAL.
-TEST(Setns, JoiningOwnNamespaceIsEinval)
+TEST_F(Setns, JoiningOwnNamespaceIsEinval)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(RunInChild([] {
 		FileDescriptor self(open("/proc/self/ns/user", O_RDONLY));
 		CHILD_CHECK(self.valid());
@@ -33,9 +34,8 @@ TEST(Setns, JoiningOwnNamespaceIsEinval)
 
 // Root in the initial namespace may join a child namespace and then holds
 // every capability there, and sees its ids through the child's maps.
-TEST(Setns, RootJoinsChildNamespaceWithFullCapabilities)
+TEST_F(Setns, RootJoinsChildNamespaceWithFullCapabilities)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild target([] { return 0; });
 	ASSERT_EQ(target.setup_error(), 0);
 	ASSERT_THAT(target.WriteMap("uid_map", "0 0 1\n"), ErrnoIs(0));
@@ -43,11 +43,11 @@ TEST(Setns, RootJoinsChildNamespaceWithFullCapabilities)
 	EXPECT_EQ(RunInChild([tpid] {
 		FileDescriptor ns(open(ProcPath(tpid, "ns/user").c_str(), O_RDONLY));
 		CHILD_CHECK(ns.valid());
-		CHILD_CHECK(setns(ns.get(), CLONE_NEWUSER) == 0);
+		CHILD_CHECK_EQ(setns(ns.get(), CLONE_NEWUSER), 0);
 		CHILD_CHECK(HasEffectiveCapability(CAP_SYS_ADMIN));
 		CHILD_CHECK(HasEffectiveCapability(CAP_SETUID));
-		CHILD_CHECK(getuid() == 0);
-		CHILD_CHECK(getgid() == kOverflowGid);  // gid_map not written
+		CHILD_CHECK_EQ(getuid(), 0);
+		CHILD_CHECK_EQ(getgid(), kOverflowGid);  // gid_map not written
 		return 0;
 	}), 0);
 	EXPECT_EQ(target.Finish(), 0);
@@ -57,9 +57,8 @@ TEST(Setns, RootJoinsChildNamespaceWithFullCapabilities)
 // The second thread has an fs_struct of its own (no CLONE_FS), so only
 // the thread-group check can answer EINVAL; the control joins the same
 // namespace once the thread is gone.
-TEST(Setns, MultithreadedCallerIsEinval)
+TEST_F(Setns, MultithreadedCallerIsEinval)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild target([] { return 0; });
 	ASSERT_EQ(target.setup_error(), 0);
 	pid_t tpid = target.pid();
@@ -88,7 +87,7 @@ TEST(Setns, MultithreadedCallerIsEinval)
 			if (rc)
 				usleep(1000);
 		}
-		CHILD_CHECK(rc == 0);
+		CHILD_CHECK_EQ(rc, 0);
 		return 0;
 	}), 0);
 	EXPECT_EQ(target.Finish(), 0);
@@ -96,9 +95,8 @@ TEST(Setns, MultithreadedCallerIsEinval)
 
 // A caller sharing its fs_struct (CLONE_FS) is refused: another task
 // would chroot with the new capabilities.
-TEST(Setns, SharedFsStructIsEinval)
+TEST_F(Setns, SharedFsStructIsEinval)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild target([] { return 0; });
 	ASSERT_EQ(target.setup_error(), 0);
 	static int nsfd;
@@ -122,16 +120,15 @@ TEST(Setns, SharedFsStructIsEinval)
 
 // Without CAP_SYS_ADMIN in the target (here: an unprivileged process and
 // a root-owned namespace) the join is EPERM.
-TEST(Setns, WithoutCapSysAdminInTargetIsEperm)
+TEST_F(Setns, WithoutCapSysAdminInTargetIsEperm)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild target([] { return 0; });
 	ASSERT_EQ(target.setup_error(), 0);
 	FileDescriptor ns(open(ProcPath(target.pid(), "ns/user").c_str(), O_RDONLY));
 	ASSERT_TRUE(ns.valid());
 	int fd = ns.get();
 	EXPECT_EQ(RunInChild([fd] {
-		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
+		CHILD_CHECK_OK(BecomeUser(kTestUid, kTestGid));
 		CHILD_CHECK_ERRNO(setns(fd, CLONE_NEWUSER), EPERM);
 		return 0;
 	}), 0);
@@ -140,14 +137,13 @@ TEST(Setns, WithoutCapSysAdminInTargetIsEperm)
 
 // From inside a namespace, its parent cannot be joined: no capability
 // there.
-TEST(Setns, JoiningParentNamespaceIsEperm)
+TEST_F(Setns, JoiningParentNamespaceIsEperm)
 {
-	SKIP_UNLESS_USERNS();
 	FileDescriptor init_ns(open("/proc/self/ns/user", O_RDONLY));
 	ASSERT_TRUE(init_ns.valid());
 	int fd = init_ns.get();
 	EXPECT_EQ(RunInChild([fd] {
-		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
+		CHILD_CHECK_EQ(unshare(CLONE_NEWUSER), 0);
 		CHILD_CHECK_ERRNO(setns(fd, CLONE_NEWUSER), EPERM);
 		return 0;
 	}), 0);
@@ -155,11 +151,10 @@ TEST(Setns, JoiningParentNamespaceIsEperm)
 
 // The checks come in order: own namespace (EINVAL) is reported before the
 // missing capability would be.
-TEST(Setns, OwnNamespaceCheckedBeforeCapability)
+TEST_F(Setns, OwnNamespaceCheckedBeforeCapability)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(RunInChild([] {
-		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
+		CHILD_CHECK_OK(BecomeUser(kTestUid, kTestGid));
 		FileDescriptor self(open("/proc/self/ns/user", O_RDONLY));
 		CHILD_CHECK(self.valid());
 		CHILD_CHECK_ERRNO(setns(self.get(), CLONE_NEWUSER), EINVAL);
@@ -169,16 +164,15 @@ TEST(Setns, OwnNamespaceCheckedBeforeCapability)
 
 // An unprivileged owner may join the namespace it created (it holds
 // CAP_SYS_ADMIN there as its owner).
-TEST(Setns, OwnerJoinsItsOwnChildNamespace)
+TEST_F(Setns, OwnerJoinsItsOwnChildNamespace)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(RunInChild([] {
-		CHILD_CHECK(BecomeUser(kTestUid, kTestGid) == 0);
+		CHILD_CHECK_OK(BecomeUser(kTestUid, kTestGid));
 		UsernsChild target([] { return 0; });
-		CHILD_CHECK(target.setup_error() == 0);
+		CHILD_CHECK_EQ(target.setup_error(), 0);
 		FileDescriptor ns(open(ProcPath(target.pid(), "ns/user").c_str(), O_RDONLY));
 		CHILD_CHECK(ns.valid());
-		CHILD_CHECK(setns(ns.get(), CLONE_NEWUSER) == 0);
+		CHILD_CHECK_EQ(setns(ns.get(), CLONE_NEWUSER), 0);
 		CHILD_CHECK(HasEffectiveCapability(CAP_SYS_ADMIN));
 		return target.Finish();
 	}), 0);

@@ -122,14 +122,15 @@ int CheckStatxZeroesWhatItLeavesUnset(const char *path)
 
 }  // namespace
 
+USERNS_AREA(Translation);
+
 // Before any map is written every id is unmapped: getuid() reads overflowuid.
-TEST(Translation, UnmappedUidReadsOverflowUid)
+TEST_F(Translation, UnmappedUidReadsOverflowUid)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild child([] {
-		CHILD_CHECK(getuid() == kOverflowUid);
-		CHILD_CHECK(geteuid() == kOverflowUid);
-		CHILD_CHECK(getgid() == kOverflowGid);
+		CHILD_CHECK_EQ(getuid(), kOverflowUid);
+		CHILD_CHECK_EQ(geteuid(), kOverflowUid);
+		CHILD_CHECK_EQ(getgid(), kOverflowGid);
 		return 0;
 	});
 	ASSERT_EQ(child.setup_error(), 0);
@@ -137,12 +138,11 @@ TEST(Translation, UnmappedUidReadsOverflowUid)
 }
 
 // After the parent maps 0 to its own uid, the child is root inside.
-TEST(Translation, MappedRootReadsZero)
+TEST_F(Translation, MappedRootReadsZero)
 {
-	SKIP_UNLESS_USERNS();
 	UsernsChild child([] {
-		CHILD_CHECK(getuid() == 0);
-		CHILD_CHECK(geteuid() == 0);
+		CHILD_CHECK_EQ(getuid(), 0);
+		CHILD_CHECK_EQ(geteuid(), 0);
 		return 0;
 	});
 	ASSERT_EQ(child.setup_error(), 0);
@@ -153,15 +153,14 @@ TEST(Translation, MappedRootReadsZero)
 
 // A root-owned file seen from a namespace that does not map 0 shows
 // overflowuid as its owner.
-TEST(Translation, RootOwnedFileShowsOverflowUidWhenZeroUnmapped)
+TEST_F(Translation, RootOwnedFileShowsOverflowUidWhenZeroUnmapped)
 {
-	SKIP_UNLESS_USERNS();
 	ASSERT_EQ(getuid(), 0u) << "the suite runs as root in the guest";
 	UsernsChild child([] {
 		struct stat st;
-		CHILD_CHECK(stat("/", &st) == 0);
-		CHILD_CHECK(st.st_uid == kOverflowUid);
-		CHILD_CHECK(st.st_gid == kOverflowGid);
+		CHILD_CHECK_EQ(stat("/", &st), 0);
+		CHILD_CHECK_EQ(st.st_uid, kOverflowUid);
+		CHILD_CHECK_EQ(st.st_gid, kOverflowGid);
 		return 0;
 	});
 	ASSERT_EQ(child.setup_error(), 0);
@@ -172,17 +171,16 @@ TEST(Translation, RootOwnedFileShowsOverflowUidWhenZeroUnmapped)
 
 
 // A file owned by a mapped kernel id shows the id the namespace sees.
-TEST(Translation, StatShowsMappedOwnerInsideIds)
+TEST_F(Translation, StatShowsMappedOwnerInsideIds)
 {
-	SKIP_UNLESS_USERNS();
 	ScratchFile f("xlate-owner", 100005, 100007, 0644);
 	ASSERT_TRUE(f.ok());
 	std::string path = f.path();
 	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
 		struct stat st;
-		CHILD_CHECK(stat(path.c_str(), &st) == 0);
-		CHILD_CHECK(st.st_uid == 5);
-		CHILD_CHECK(st.st_gid == 7);
+		CHILD_CHECK_EQ(stat(path.c_str(), &st), 0);
+		CHILD_CHECK_EQ(st.st_uid, 5);
+		CHILD_CHECK_EQ(st.st_gid, 7);
 		return 0;
 	}, false), 0);
 }
@@ -190,19 +188,18 @@ TEST(Translation, StatShowsMappedOwnerInsideIds)
 // Uids and gids go through their own maps: here uids 0..9 map to 100000..
 // and gids 0..9 to 200000... An owner 100003:200007 reads 3:7; the same
 // numbers swapped (200003:100007) read as the overflow ids.
-TEST(Translation, StatTranslatesUidAndGidThroughTheirOwnMaps)
+TEST_F(Translation, StatTranslatesUidAndGidThroughTheirOwnMaps)
 {
-	SKIP_UNLESS_USERNS();
 	ScratchFile mapped("xlate-split", 100003, 200007, 0644);
 	ScratchFile swapped("xlate-swapped", 200003, 100007, 0644);
 	ASSERT_TRUE(mapped.ok() && swapped.ok());
 	std::string a = mapped.path(), b = swapped.path();
 	UsernsChild child([a, b] {
 		struct stat st;
-		CHILD_CHECK(stat(a.c_str(), &st) == 0);
+		CHILD_CHECK_EQ(stat(a.c_str(), &st), 0);
 		CHILD_CHECK_EQ(st.st_uid, 3);
 		CHILD_CHECK_EQ(st.st_gid, 7);
-		CHILD_CHECK(stat(b.c_str(), &st) == 0);
+		CHILD_CHECK_EQ(stat(b.c_str(), &st), 0);
 		CHILD_CHECK_EQ(st.st_uid, kOverflowUid);
 		CHILD_CHECK_EQ(st.st_gid, kOverflowGid);
 		CHILD_CHECK_EQ(getuid(), kOverflowUid);  // kernel uid 0 unmapped
@@ -216,14 +213,13 @@ TEST(Translation, StatTranslatesUidAndGidThroughTheirOwnMaps)
 
 // Ids created inside go down through their own maps: a file made by
 // uid 4, gid 6 of that namespace is owned by kernel 100004:200006.
-TEST(Translation, FileCreatedInsideUsesUidAndGidMapsApart)
+TEST_F(Translation, FileCreatedInsideUsesUidAndGidMapsApart)
 {
-	SKIP_UNLESS_USERNS();
 	const char *path = "/tmp/xlate-split-create";
 	unlink(path);
 	UsernsChild child([path] {
-		CHILD_CHECK(setresgid(6, 6, 6) == 0);
-		CHILD_CHECK(setresuid(4, 4, 4) == 0);
+		CHILD_CHECK_EQ(setresgid(6, 6, 6), 0);
+		CHILD_CHECK_EQ(setresuid(4, 4, 4), 0);
 		int fd = open(path, O_CREAT | O_WRONLY | O_EXCL, 0644);
 		CHILD_CHECK(fd >= 0);
 		close(fd);
@@ -241,33 +237,32 @@ TEST(Translation, FileCreatedInsideUsesUidAndGidMapsApart)
 }
 
 // The overflowuid and overflowgid sysctls decide what unmapped ids read as.
-TEST(Translation, OverflowSysctlsAreHonoured)
+TEST_F(Translation, OverflowSysctlsAreHonoured)
 {
-	SKIP_UNLESS_USERNS();
-	std::string old_uid = ReadFile("/proc/sys/kernel/overflowuid");
-	std::string old_gid = ReadFile("/proc/sys/kernel/overflowgid");
+	std::string old_uid = ReadFile("/proc/sys/kernel/overflowuid").value_or("");
+	std::string old_gid = ReadFile("/proc/sys/kernel/overflowgid").value_or("");
 	ASSERT_FALSE(old_uid.empty());
 	ASSERT_THAT(WriteFileOnce("/proc/sys/kernel/overflowuid", "12345"), ErrnoIs(0));
 	ASSERT_THAT(WriteFileOnce("/proc/sys/kernel/overflowgid", "23456"), ErrnoIs(0));
 	int rc = RunInChild([] {
-		CHILD_CHECK(unshare(CLONE_NEWUSER) == 0);
-		CHILD_CHECK(getuid() == 12345);
-		CHILD_CHECK(getgid() == 23456);
+		CHILD_CHECK_EQ(unshare(CLONE_NEWUSER), 0);
+		CHILD_CHECK_EQ(getuid(), 12345);
+		CHILD_CHECK_EQ(getgid(), 23456);
 		struct stat st;
-		CHILD_CHECK(stat("/", &st) == 0);
-		CHILD_CHECK(st.st_uid == 12345);
+		CHILD_CHECK_EQ(stat("/", &st), 0);
+		CHILD_CHECK_EQ(st.st_uid, 12345);
 		return 0;
 	});
 	// With one-extent maps that leave root unmapped, every stat call of
 	// the root-owned / reads both sysctls.
 	UsernsChild mapped([] { return CheckEveryStatCall("/", 12345, 23456) ? 1 : 0; });
 	int setup = mapped.setup_error();
-	int maps = setup ? 0 : mapped.WriteMap("uid_map", "0 100000 10\n");
+	int maps = setup ? 0 : ErrnoOf(mapped.WriteMap("uid_map", "0 100000 10\n"));
 	if (!setup && !maps)
-		maps = mapped.WriteMap("gid_map", "0 100000 10\n");
+		maps = ErrnoOf(mapped.WriteMap("gid_map", "0 100000 10\n"));
 	int mapped_rc = mapped.Finish();
-	WriteFileOnce("/proc/sys/kernel/overflowuid", old_uid);
-	WriteFileOnce("/proc/sys/kernel/overflowgid", old_gid);
+	EXPECT_THAT(WriteFileOnce("/proc/sys/kernel/overflowuid", old_uid), ErrnoIs(0));
+	EXPECT_THAT(WriteFileOnce("/proc/sys/kernel/overflowgid", old_gid), ErrnoIs(0));
 	EXPECT_EQ(rc, 0);
 	ASSERT_EQ(setup, 0);
 	ASSERT_THAT(maps, ErrnoIs(0));
@@ -275,28 +270,26 @@ TEST(Translation, OverflowSysctlsAreHonoured)
 }
 
 // setuid() to an id the namespace does not map is EINVAL.
-TEST(Translation, SetuidToUnmappedIdIsEinval)
+TEST_F(Translation, SetuidToUnmappedIdIsEinval)
 {
-	SKIP_UNLESS_USERNS();
 	EXPECT_EQ(RunInMappedNamespace(0, 10, [] {
 		CHILD_CHECK_ERRNO(setuid(20), EINVAL);
 		CHILD_CHECK_ERRNO(setgid(20), EINVAL);
-		CHILD_CHECK(setuid(9) == 0);
-		CHILD_CHECK(getuid() == 9);
+		CHILD_CHECK_EQ(setuid(9), 0);
+		CHILD_CHECK_EQ(getuid(), 9);
 		return 0;
 	}, false), 0);
 }
 
 // chown() to an id the namespace does not map is EINVAL.
-TEST(Translation, ChownToUnmappedIdIsEinval)
+TEST_F(Translation, ChownToUnmappedIdIsEinval)
 {
-	SKIP_UNLESS_USERNS();
 	ScratchFile f("xlate-chown", 100000, 100000, 0644);
 	ASSERT_TRUE(f.ok());
 	std::string path = f.path();
 	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
 		CHILD_CHECK_ERRNO(chown(path.c_str(), 50, -1), EINVAL);
-		CHILD_CHECK(chown(path.c_str(), 3, -1) == 0);
+		CHILD_CHECK_EQ(chown(path.c_str(), 3, -1), 0);
 		return 0;
 	}), 0);
 	struct stat st;
@@ -306,14 +299,13 @@ TEST(Translation, ChownToUnmappedIdIsEinval)
 
 // A file created inside is owned, outside, by the kernel ids the creator's
 // ids map to.
-TEST(Translation, FileCreatedInsideOwnedByMappedKernelIds)
+TEST_F(Translation, FileCreatedInsideOwnedByMappedKernelIds)
 {
-	SKIP_UNLESS_USERNS();
 	const char *path = "/tmp/xlate-created";
 	unlink(path);
 	EXPECT_EQ(RunInMappedNamespace(200000, 10, [path] {
-		CHILD_CHECK(setresgid(4, 4, 4) == 0);
-		CHILD_CHECK(setresuid(3, 3, 3) == 0);
+		CHILD_CHECK_EQ(setresgid(4, 4, 4), 0);
+		CHILD_CHECK_EQ(setresuid(3, 3, 3), 0);
 		int fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0600);
 		CHILD_CHECK(fd >= 0);
 		close(fd);
@@ -329,9 +321,8 @@ TEST(Translation, FileCreatedInsideOwnedByMappedKernelIds)
 // A process whose ids the namespace does not map still creates files on a
 // filesystem of the initial namespace: owned by its kernel ids outside,
 // shown as the overflow ids inside.
-TEST(Translation, FileCreatedWithUnmappedIdsKeepsKernelOwner)
+TEST_F(Translation, FileCreatedWithUnmappedIdsKeepsKernelOwner)
 {
-	SKIP_UNLESS_USERNS();
 	const char *path = "/tmp/xlate-unmapped-create";
 	unlink(path);
 	// The child's kernel ids are 0; map something else.
@@ -340,7 +331,7 @@ TEST(Translation, FileCreatedWithUnmappedIdsKeepsKernelOwner)
 		CHILD_CHECK(fd >= 0);
 		close(fd);
 		struct stat st;
-		CHILD_CHECK(stat(path, &st) == 0);
+		CHILD_CHECK_EQ(stat(path, &st), 0);
 		CHILD_CHECK(st.st_uid == kOverflowUid && st.st_gid == kOverflowGid);
 		return 0;
 	}, false), 0);
@@ -352,25 +343,23 @@ TEST(Translation, FileCreatedWithUnmappedIdsKeepsKernelOwner)
 }
 
 // Maps compose across two levels: inner 0 -> outer 10 -> kernel 100010.
-TEST(Translation, NestedMapsComposeAcrossTwoLevels)
+TEST_F(Translation, NestedMapsComposeAcrossTwoLevels)
 {
-	SKIP_UNLESS_USERNS();
 	ScratchFile f("xlate-nested2", 100012, 100012, 0644);
 	ASSERT_TRUE(f.ok());
 	std::string path = f.path();
 	UsernsChild outer([path] {
-		CHILD_CHECK(BecomeRootInNamespace() == 0);
+		CHILD_CHECK_OK(BecomeRootInNamespace());
 		UsernsChild inner([path] {
 			struct stat st;
-			CHILD_CHECK(stat(path.c_str(), &st) == 0);
+			CHILD_CHECK_EQ(stat(path.c_str(), &st), 0);
 			CHILD_CHECK(st.st_uid == 2 && st.st_gid == 2);
 			return 0;
 		});
-		CHILD_CHECK(inner.setup_error() == 0);
-		CHILD_CHECK(inner.WriteMap("uid_map", "0 10 5\n") == 0);
-		CHILD_CHECK(inner.WriteMap("gid_map", "0 10 5\n") == 0);
-		CHILD_CHECK(ReadFile(ProcPath(inner.pid(), "uid_map")) ==
-			    "         0         10          5\n");
+		CHILD_CHECK_EQ(inner.setup_error(), 0);
+		CHILD_CHECK_OK(inner.WriteMap("uid_map", "0 10 5\n"));
+		CHILD_CHECK_OK(inner.WriteMap("gid_map", "0 10 5\n"));
+		CHILD_CHECK_EQ(ReadFile(ProcPath(inner.pid(), "uid_map")), "         0         10          5\n");
 		return inner.Finish();
 	});
 	ASSERT_EQ(outer.setup_error(), 0);
@@ -380,31 +369,30 @@ TEST(Translation, NestedMapsComposeAcrossTwoLevels)
 
 // Three levels: each maps a window of its parent; the innermost sees
 // kernel id 100000 + 100 + 10 + 1 as 1.
-TEST(Translation, NestedMapsComposeAcrossThreeLevels)
+TEST_F(Translation, NestedMapsComposeAcrossThreeLevels)
 {
-	SKIP_UNLESS_USERNS();
 	ScratchFile f("xlate-nested3", 100111, 100111, 0644);
 	ASSERT_TRUE(f.ok());
 	std::string path = f.path();
 	UsernsChild l1([path] {
-		CHILD_CHECK(BecomeRootInNamespace() == 0);
+		CHILD_CHECK_OK(BecomeRootInNamespace());
 		UsernsChild l2([path] {
-			CHILD_CHECK(BecomeRootInNamespace() == 0);
+			CHILD_CHECK_OK(BecomeRootInNamespace());
 			UsernsChild l3([path] {
 				struct stat st;
-				CHILD_CHECK(stat(path.c_str(), &st) == 0);
-				CHILD_CHECK(st.st_uid == 1);
-				CHILD_CHECK(getuid() == kOverflowUid);
+				CHILD_CHECK_EQ(stat(path.c_str(), &st), 0);
+				CHILD_CHECK_EQ(st.st_uid, 1);
+				CHILD_CHECK_EQ(getuid(), kOverflowUid);
 				return 0;
 			});
-			CHILD_CHECK(l3.setup_error() == 0);
-			CHILD_CHECK(l3.WriteMap("uid_map", "0 10 10\n") == 0);
-			CHILD_CHECK(l3.WriteMap("gid_map", "0 10 10\n") == 0);
+			CHILD_CHECK_EQ(l3.setup_error(), 0);
+			CHILD_CHECK_OK(l3.WriteMap("uid_map", "0 10 10\n"));
+			CHILD_CHECK_OK(l3.WriteMap("gid_map", "0 10 10\n"));
 			return l3.Finish();
 		});
-		CHILD_CHECK(l2.setup_error() == 0);
-		CHILD_CHECK(l2.WriteMap("uid_map", "0 100 100\n") == 0);
-		CHILD_CHECK(l2.WriteMap("gid_map", "0 100 100\n") == 0);
+		CHILD_CHECK_EQ(l2.setup_error(), 0);
+		CHILD_CHECK_OK(l2.WriteMap("uid_map", "0 100 100\n"));
+		CHILD_CHECK_OK(l2.WriteMap("gid_map", "0 100 100\n"));
 		return l2.Finish();
 	});
 	ASSERT_EQ(l1.setup_error(), 0);
@@ -418,9 +406,8 @@ TEST(Translation, NestedMapsComposeAcrossThreeLevels)
 // other way from the namespace ids, so the two arrays are in different
 // orders and a lookup in the wrong one fails. Ids between the extents
 // stay unmapped.
-TEST(Translation, LargeMapTranslatesEveryExtent)
+TEST_F(Translation, LargeMapTranslatesEveryExtent)
 {
-	SKIP_UNLESS_USERNS();
 	constexpr int kExtents = 8;
 	auto kid = [](int i) { return 300000u + 7 * (kExtents - 1 - i); };
 	std::string map;
@@ -438,14 +425,14 @@ TEST(Translation, LargeMapTranslatesEveryExtent)
 		struct stat st;
 		for (int i = 0; i < kExtents; i++) {
 			std::string p = "/tmp/xlate-large-" + std::to_string(i);
-			CHILD_CHECK(stat(p.c_str(), &st) == 0);
-			CHILD_CHECK(st.st_uid == (uid_t)(10 * i));
-			CHILD_CHECK(st.st_gid == (gid_t)(10 * i));
+			CHILD_CHECK_EQ(stat(p.c_str(), &st), 0);
+			CHILD_CHECK_EQ(st.st_uid, (uid_t)(10 * i));
+			CHILD_CHECK_EQ(st.st_gid, (gid_t)(10 * i));
 			int next = (i + 1) % kExtents;
-			CHILD_CHECK(chown(p.c_str(), 10 * next, -1) == 0);
+			CHILD_CHECK_EQ(chown(p.c_str(), 10 * next, -1), 0);
 		}
-		CHILD_CHECK(stat("/tmp/xlate-large-between", &st) == 0);
-		CHILD_CHECK(st.st_uid == kOverflowUid);
+		CHILD_CHECK_EQ(stat("/tmp/xlate-large-between", &st), 0);
+		CHILD_CHECK_EQ(st.st_uid, kOverflowUid);
 		return 0;
 	});
 	ASSERT_EQ(child.setup_error(), 0);
@@ -463,9 +450,8 @@ TEST(Translation, LargeMapTranslatesEveryExtent)
 // kernel may answer without walking a map): every stat call translates
 // the extent's first and last ids and reads the ids just outside it as
 // the overflow ids, uid and gid each through its own map.
-TEST(Translation, EveryStatCallTranslatesTheEdgesOfOneExtentMaps)
+TEST_F(Translation, EveryStatCallTranslatesTheEdgesOfOneExtentMaps)
 {
-	SKIP_UNLESS_USERNS();
 	ScratchFile first("xlate-one-first", 100000, 200000, 0644);
 	ScratchFile last("xlate-one-last", 100009, 200009, 0644);
 	ScratchFile past("xlate-one-past", 100010, 200010, 0644);
@@ -489,9 +475,8 @@ TEST(Translation, EveryStatCallTranslatesTheEdgesOfOneExtentMaps)
 // When only one of the two maps has a single extent, the other is still
 // searched whole: an owner or group in its second extent translates, and
 // a map not yet written maps nothing.
-TEST(Translation, EveryStatCallSearchesAMapOfSeveralExtentsBesideAOneExtentMap)
+TEST_F(Translation, EveryStatCallSearchesAMapOfSeveralExtentsBesideAOneExtentMap)
 {
-	SKIP_UNLESS_USERNS();
 	ScratchFile second("xlate-mixed-second", 300002, 300003, 0644);
 	ScratchFile first("xlate-mixed-first", 100001, 200001, 0644);
 	ASSERT_TRUE(second.ok() && first.ok());
@@ -526,7 +511,7 @@ TEST(Translation, EveryStatCallSearchesAMapOfSeveralExtentsBesideAOneExtentMap)
 // statx() defines its padding and reserved words as zero. Checked in the
 // initial namespace, in one with one-extent maps and in one whose uid
 // map has two extents, as each may reach user space by another path.
-TEST(Translation, StatxZeroesThePaddingItDoesNotFill)
+TEST(Statx, ZeroesThePaddingItDoesNotFill)
 {
 	ScratchFile file("xlate-statx-pad", 100001, 200001, 0644);
 	ASSERT_TRUE(file.ok());

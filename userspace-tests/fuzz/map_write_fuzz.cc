@@ -58,8 +58,8 @@ struct Outcome {
 // in the parent writes a one-id map the contract always accepts from it.
 bool RefusedWriteChangedNothing(pid_t pid, const char *map)
 {
-	return ReadFile(ProcPath(pid, map)).empty() &&
-	       WriteFileOnce(ProcPath(pid, map), "0 0 1\n") == 0;
+	return ReadFile(ProcPath(pid, map)) == "" &&
+	       WriteFileOnce(ProcPath(pid, map), "0 0 1\n").ok();
 }
 
 // Exit statuses of the owner's writer process that are not an errno.
@@ -88,7 +88,7 @@ int Report(const char *what, int err)
 // child finish.
 Outcome Observe(UsernsChild &child, const char *map, int err)
 {
-	Outcome o{err, ReadFile(ProcPath(child.pid(), map))};
+	Outcome o{err, ReadFile(ProcPath(child.pid(), map)).value_or("")};
 	if (err)
 		o.untouched = RefusedWriteChangedNothing(child.pid(), map);
 	child.Finish();
@@ -99,16 +99,16 @@ Outcome Observe(UsernsChild &child, const char *map, int err)
 // without capabilities; root reads the map back.
 Outcome WriteAsOwner(const char *map, Writer writer, const std::string &bytes)
 {
-	UsernsChild child([] { return 0; }, [] { return BecomeUser(kOwnerId, kOwnerId); });
+	UsernsChild child([] { return 0; }, [] { return ErrnoOf(BecomeUser(kOwnerId, kOwnerId)); });
 	if (child.setup_error())
 		SetupFailed("the owner's unshare(CLONE_NEWUSER)", child.setup_error());
 	int err = RunInChild([&] {
-		if (BecomeUser(kOwnerId, kOwnerId) != 0)
+		if (!BecomeUser(kOwnerId, kOwnerId).ok())
 			return kWriterSetupFailed;
 		if (writer == Writer::kOwnerSetgroupsDenied &&
-		    WriteFileOnce(ProcPath(child.pid(), "setgroups"), "deny") != 0)
+		    !WriteFileOnce(ProcPath(child.pid(), "setgroups"), "deny").ok())
 			return kWriterSetupFailed;
-		return child.WriteMap(map, bytes);
+		return ErrnoOf(child.WriteMap(map, bytes));
 	});
 	if (err == kWriterSetupFailed)
 		SetupFailed("the owner's writer (ids or setgroups)", 0);
@@ -123,11 +123,11 @@ Outcome WriteAsRoot(const char *map, const std::string &bytes, bool setfcap)
 	if (child.setup_error())
 		SetupFailed("root's unshare(CLONE_NEWUSER)", child.setup_error());
 	if (setfcap)
-		return Observe(child, map, child.WriteMap(map, bytes));
+		return Observe(child, map, ErrnoOf(child.WriteMap(map, bytes)));
 	int err = RunInChild([&] {
-		if (DropCapability(CAP_SETFCAP) != 0)
+		if (!DropCapability(CAP_SETFCAP).ok())
 			return kWriterSetupFailed;
-		return child.WriteMap(map, bytes);
+		return ErrnoOf(child.WriteMap(map, bytes));
 	});
 	if (err == kWriterSetupFailed)
 		SetupFailed("dropping CAP_SETFCAP", 0);
@@ -140,7 +140,7 @@ Outcome WriteAsRoot(const char *map, const std::string &bytes, bool setfcap)
 // writer's capability as well.
 Outcome WriteThroughOthersFd(const char *map, Writer writer, const std::string &bytes)
 {
-	UsernsChild child([] { return 0; }, [] { return BecomeUser(kOwnerId, kOwnerId); });
+	UsernsChild child([] { return 0; }, [] { return ErrnoOf(BecomeUser(kOwnerId, kOwnerId)); });
 	if (child.setup_error())
 		SetupFailed("the owner's unshare(CLONE_NEWUSER)", child.setup_error());
 	std::string path = ProcPath(child.pid(), map);
@@ -150,9 +150,9 @@ Outcome WriteThroughOthersFd(const char *map, Writer writer, const std::string &
 		if (!fd.valid())
 			SetupFailed("root's open of the map file", errno);
 		err = RunInChild([&] {
-			if (BecomeUser(kOwnerId, kOwnerId) != 0)
+			if (!BecomeUser(kOwnerId, kOwnerId).ok())
 				return kWriterSetupFailed;
-			return WriteAll(fd.get(), bytes);
+			return ErrnoOf(WriteAll(fd.get(), bytes));
 		});
 	} else {
 		// Opened with the owner's effective ids (and so no effective
@@ -163,7 +163,7 @@ Outcome WriteThroughOthersFd(const char *map, Writer writer, const std::string &
 			FileDescriptor fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
 			if (!fd.valid() || seteuid(0) != 0 || setegid(0) != 0)
 				return kWriterSetupFailed;
-			return WriteAll(fd.get(), bytes);
+			return ErrnoOf(WriteAll(fd.get(), bytes));
 		});
 	}
 	if (err == kWriterSetupFailed)
@@ -185,7 +185,7 @@ pid_t NestedParent()
 			text += std::to_string(e.first) + " " + std::to_string(e.lower) + " " +
 				std::to_string(e.count) + "\n";
 		for (const char *map : kMapFiles) {
-			if (int err = p->WriteMap(map, text))
+			if (int err = ErrnoOf(p->WriteMap(map, text)))
 				SetupFailed("writing the nested parent's maps", err);
 		}
 		return p;
@@ -209,15 +209,15 @@ Outcome WriteAsRootOfNestedParent(const char *map, const std::string &bytes)
 		FileDescriptor ns(open(ProcPath(parent, "ns/user").c_str(), O_RDONLY | O_CLOEXEC));
 		if (!ns.valid() || setns(ns.get(), CLONE_NEWUSER) != 0)
 			return Report("setns into the nested parent", errno);
-		if (int err = BecomeRootInNamespace())
+		if (int err = ErrnoOf(BecomeRootInNamespace()))
 			return Report("becoming its root", err);
 		UsernsChild child([] { return 0; });
 		if (child.setup_error())
 			return Report("its child's unshare(CLONE_NEWUSER)", child.setup_error());
-		Outcome o = Observe(child, map, child.WriteMap(map, bytes));
+		Outcome o = Observe(child, map, ErrnoOf(child.WriteMap(map, bytes)));
 		std::string msg = std::to_string(o.err) + " " + (o.untouched ? "1" : "0") + "\n" +
 				  o.readback;
-		return WriteAll(wr.get(), msg) == 0 ? 0 : kWriterSetupFailed;
+		return WriteAll(wr.get(), msg).ok() ? 0 : kWriterSetupFailed;
 	});
 	wr.reset();
 	std::string msg;

@@ -19,25 +19,24 @@ struct CapSets {
 	__user_cap_data_struct data[2]{};
 };
 
-int GetCaps(CapSets *c)
+Status GetCaps(CapSets *c)
 {
-	return syscall(SYS_capget, &c->header, c->data) == 0 ? 0 : errno;
+	return ErrnoStatus(syscall(SYS_capget, &c->header, c->data) == 0 ? 0 : errno);
 }
 
-int SetCaps(CapSets *c)
+Status SetCaps(CapSets *c)
 {
-	return syscall(SYS_capset, &c->header, c->data) == 0 ? 0 : errno;
+	return ErrnoStatus(syscall(SYS_capset, &c->header, c->data) == 0 ? 0 : errno);
 }
 
 }  // namespace
 
-int DropCapability(int cap)
+Status DropCapability(int cap)
 {
 	CapSets c;
-	int err = GetCaps(&c);
 
-	if (err)
-		return err;
+	if (Status got = GetCaps(&c); !got.ok())
+		return got;
 	unsigned idx = cap / 32, bit = 1u << (cap % 32);
 	c.data[idx].effective &= ~bit;
 	c.data[idx].permitted &= ~bit;
@@ -45,46 +44,43 @@ int DropCapability(int cap)
 	return SetCaps(&c);
 }
 
-int DropAllCapabilities()
+Status DropAllCapabilities()
 {
 	CapSets c;
+
 	return SetCaps(&c);
 }
 
-int ReadCapabilitySets(CapabilitySets *sets)
+ErrnoOr<CapabilitySets> ReadCapabilitySets()
 {
 	CapSets c;
-	int err = GetCaps(&c);
 
-	if (err)
-		return err;
+	if (Status got = GetCaps(&c); !got.ok())
+		return ErrnoOr<CapabilitySets>::Errno(got.error());
 	auto join = [](uint32_t lo, uint32_t hi) { return (uint64_t)hi << 32 | lo; };
-	sets->effective = join(c.data[0].effective, c.data[1].effective);
-	sets->permitted = join(c.data[0].permitted, c.data[1].permitted);
-	sets->inheritable = join(c.data[0].inheritable, c.data[1].inheritable);
-	return 0;
+	return CapabilitySets{join(c.data[0].effective, c.data[1].effective),
+			      join(c.data[0].permitted, c.data[1].permitted),
+			      join(c.data[0].inheritable, c.data[1].inheritable)};
 }
 
-int RaiseInheritableAndAmbient(int cap)
+Status RaiseInheritableAndAmbient(int cap)
 {
 	CapSets c;
-	int err = GetCaps(&c);
 
-	if (err)
-		return err;
+	if (Status got = GetCaps(&c); !got.ok())
+		return got;
 	c.data[cap / 32].inheritable |= 1u << (cap % 32);
-	if ((err = SetCaps(&c)))
-		return err;
-	return prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) == 0 ? 0 : errno;
+	if (Status set = SetCaps(&c); !set.ok())
+		return set;
+	return ErrnoStatus(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) == 0 ? 0 : errno);
 }
 
-int RaiseEffectiveToPermitted()
+Status RaiseEffectiveToPermitted()
 {
 	CapSets c;
-	int err = GetCaps(&c);
 
-	if (err)
-		return err;
+	if (Status got = GetCaps(&c); !got.ok())
+		return got;
 	for (auto &d : c.data)
 		d.effective = d.permitted;
 	return SetCaps(&c);
@@ -94,7 +90,7 @@ bool HasEffectiveCapability(int cap)
 {
 	CapSets c;
 
-	if (GetCaps(&c))
+	if (!GetCaps(&c).ok())
 		return false;
 	return c.data[cap / 32].effective & (1u << (cap % 32));
 }
@@ -107,20 +103,20 @@ std::pair<FileDescriptor, FileDescriptor> SocketPair()
 	return {FileDescriptor(sv[0]), FileDescriptor(sv[1])};
 }
 
-int SendFd(int sock, int fd)
+Status SendFd(int sock, int fd)
 {
 	OneByteMessage<int> m;
 
 	m.Attach(SCM_RIGHTS, fd);
-	return sendmsg(sock, m.header(), 0) == 1 ? 0 : errno;
+	return ErrnoStatus(sendmsg(sock, m.header(), 0) == 1 ? 0 : errno);
 }
 
-int ReceiveFd(int sock)
+FileDescriptor ReceiveFd(int sock)
 {
 	OneByteMessage<int> m;
 	int fd = -1;
 
 	if (recvmsg(sock, m.header(), MSG_CMSG_CLOEXEC) != 1 || !m.Take(SCM_RIGHTS, &fd))
-		return -1;
-	return fd;
+		return FileDescriptor();
+	return FileDescriptor(fd);
 }

@@ -9,29 +9,30 @@
 
 #include <utility>
 
+#include "errno_or.h"
 #include "fd.h"
 
-// Removes cap from the effective, permitted and inheritable sets. 0 or errno.
-int DropCapability(int cap);
-// Empties the effective, permitted and inheritable sets. 0 or errno.
-int DropAllCapabilities();
+// Removes cap from the effective, permitted and inheritable sets.
+Status DropCapability(int cap);
+// Empties the effective, permitted and inheritable sets.
+Status DropAllCapabilities();
 // The calling process's capability sets, one bit per capability.
 struct CapabilitySets {
 	uint64_t effective, permitted, inheritable;
 };
-int ReadCapabilitySets(CapabilitySets *sets);
+ErrnoOr<CapabilitySets> ReadCapabilitySets();
 // Adds cap (already permitted) to the inheritable set, then raises it in
-// the ambient set. 0 or errno.
-int RaiseInheritableAndAmbient(int cap);
+// the ambient set.
+Status RaiseInheritableAndAmbient(int cap);
 // Makes the effective set equal the permitted set (after a uid change
-// under PR_SET_KEEPCAPS). 0 or errno.
-int RaiseEffectiveToPermitted();
+// under PR_SET_KEEPCAPS).
+Status RaiseEffectiveToPermitted();
 // Is cap in the effective set?
 bool HasEffectiveCapability(int cap);
 
 // A connected AF_UNIX socket pair.
 std::pair<FileDescriptor, FileDescriptor> SocketPair();
-// Sends fd over sock: 0 or errno.
-int SendFd(int sock, int fd);
-// Receives one fd from sock; -1 on failure.
-int ReceiveFd(int sock);
+// Sends fd over sock.
+Status SendFd(int sock, int fd);
+// Receives one fd from sock (an invalid one on failure).
+FileDescriptor ReceiveFd(int sock);

@@ -116,10 +116,26 @@ int RunInChild(const std::function<int()> &fn)
 	return ScopedChild(fn).Wait();
 }
 
-void ChildFailEq(const char *file, int line, const char *a, long long got, const char *b,
-		 long long want)
+void ChildFailEq(const char *file, int line, const char *a, const std::string &got, const char *b,
+		 const std::string &want, int err)
 {
-	fprintf(stderr, "child %d: %s:%d: %s is %lld, wanted %s = %lld\n", getpid(), file, line,
-		a, got, b, want);
+	fprintf(stderr, "child %d: %s:%d: %s is %s, wanted %s = %s (errno %s)\n", getpid(), file,
+		line, a, got.c_str(), b, want.c_str(), ErrnoName(err).c_str());
 	_exit(1);
+}
+
+std::string ChildShow(std::string_view text)
+{
+	std::string out = "\"";
+	for (char c : text) {
+		if (c == '\n')
+			out += "\\n";
+		else if (c == '\t')
+			out += "\\t";
+		else if (c == '"' || c == '\\')
+			out += std::string("\\") + c;
+		else
+			out += c;
+	}
+	return out + "\"";
 }

@@ -6,8 +6,14 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <functional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
 
+#include "errno_or.h"
 #include "fd.h"
 
 // Inside a forked child only. A failure prints the check and errno (as
@@ -17,12 +23,25 @@
 		if (!(cond))                                                 \
 			ChildFail(__FILE__, __LINE__, #cond, errno);         \
 	} while (0)
-// CHILD_CHECK_EQ(a, b): prints both values when they differ.
+// CHILD_CHECK_EQ(a, b): a equals b (integers by value, whatever their
+// types' signedness); when they differ it prints both values, and errno as
+// the last failed call left it.
 #define CHILD_CHECK_EQ(a, b)                                                 \
 	do {                                                                 \
-		long long a_ = (long long)(a), b_ = (long long)(b);          \
-		if (a_ != b_)                                                \
-			ChildFailEq(__FILE__, __LINE__, #a, a_, #b, b_);     \
+		const auto &a_ = (a);                                        \
+		const auto &b_ = (b);                                        \
+		int e_ = errno;                                              \
+		if (!ChildEqual(a_, b_))                                     \
+			ChildFailEq(__FILE__, __LINE__, #a, ChildShow(a_), #b,   \
+				    ChildShow(b_), e_);                          \
+	} while (0)
+// CHILD_CHECK_OK(result): a helper's ErrnoOr must have succeeded; a
+// failure prints its errno.
+#define CHILD_CHECK_OK(result)                                               \
+	do {                                                                 \
+		int e_ = ErrnoOf(result);                                    \
+		if (e_ != 0)                                                 \
+			ChildFail(__FILE__, __LINE__, #result, e_);          \
 	} while (0)
 // CHILD_CHECK_ERRNO(call, E): call must fail with errno E.
 #define CHILD_CHECK_ERRNO(call, e)                                           \
@@ -35,8 +54,42 @@
 	} while (0)
 
 [[noreturn]] void ChildFail(const char *file, int line, const char *what, int err);
-[[noreturn]] void ChildFailEq(const char *file, int line, const char *a, long long got,
-			      const char *b, long long want);
+[[noreturn]] void ChildFailEq(const char *file, int line, const char *a, const std::string &got,
+			      const char *b, const std::string &want, int err);
+
+// CHILD_CHECK_EQ's comparison: integers by their values (std::cmp_equal),
+// everything else with ==.
+template <typename A, typename B>
+bool ChildEqual(const A &a, const B &b)
+{
+	if constexpr (std::is_integral_v<A> && std::is_integral_v<B> && !std::is_same_v<A, bool> &&
+		      !std::is_same_v<B, bool>)
+		return std::cmp_equal(a, b);
+	else
+		return a == b;
+}
+
+// A value as a failed check prints it: numbers in decimal, text quoted.
+std::string ChildShow(std::string_view text);
+inline std::string ChildShow(std::nullptr_t) { return "nullptr"; }
+template <typename T>
+std::string ChildShow(const ErrnoOr<T> &result);
+template <typename T>
+	requires std::is_integral_v<T> || std::is_enum_v<T> ||
+		 (std::is_pointer_v<T> && !std::is_same_v<std::remove_cv_t<std::remove_pointer_t<T>>, char>)
+std::string ChildShow(T value)
+{
+	if constexpr (std::is_same_v<T, bool>)
+		return value ? "true" : "false";
+	else if constexpr (std::is_pointer_v<T>)
+		return std::to_string(reinterpret_cast<uintptr_t>(value));
+	else if constexpr (std::is_enum_v<T>)
+		return ChildShow(static_cast<std::underlying_type_t<T>>(value));
+	else if constexpr (std::is_signed_v<T>)
+		return std::to_string(static_cast<long long>(value));
+	else
+		return std::to_string(static_cast<unsigned long long>(value));
+}
 [[noreturn]] void ChildFailErrno(const char *file, int line, const char *what,
 				 long ret, int got, int want);
 
@@ -78,3 +131,14 @@ private:
 
 // Runs fn in a forked child and returns its exit status.
 int RunInChild(const std::function<int()> &fn);
+
+template <typename T>
+std::string ChildShow(const ErrnoOr<T> &result)
+{
+	if (!result.ok())
+		return "failed with " + ErrnoName(result.error());
+	if constexpr (std::is_same_v<T, std::monostate>)
+		return "success";
+	else
+		return ChildShow(result.value());
+}

@@ -10,15 +10,8 @@
 
 #include <gmock/gmock.h>
 
-inline std::string ErrnoName(int e)
-{
-	if (e == 0)
-		return "success";
-	if (e < 0)
-		return "no errno (" + std::to_string(e) + ": the test's setup failed)";
-	const char *name = strerrorname_np(e);
-	return name ? name : "errno " + std::to_string(e);
-}
+#include "errno_or.h"
+
 
 MATCHER(SyscallSucceeds, "succeeds")
 {
@@ -42,11 +35,11 @@ MATCHER_P(SyscallFailsWithErrno, expected,
 	return false;
 }
 
-// For helpers that return 0 or an errno value.
-MATCHER_P(ErrnoIs, expected, "is " + ErrnoName(expected))
+// For a helper's ErrnoOr (or an errno value): ErrnoIs(0) is success.
+MATCHER_P(ErrnoIs, expected, expected ? "fails with " + ErrnoName(expected) : "succeeds")
 {
-	if (arg == expected)
+	if (ErrnoOf(arg) == expected)
 		return true;
-	*result_listener << "is " << ErrnoName(arg);
+	*result_listener << (ErrnoOf(arg) ? "failed with " : "") << ErrnoName(ErrnoOf(arg));
 	return false;
 }

@@ -16,7 +16,7 @@
 
 namespace {
 
-std::string ReadToEnd(int fd, int *err)
+ErrnoOr<std::string> ReadToEnd(int fd)
 {
 	std::string out;
 	char buf[4096];
@@ -24,47 +24,44 @@ std::string ReadToEnd(int fd, int *err)
 
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		out.append(buf, n);
-	if (err)
-		*err = n < 0 ? errno : 0;
+	if (n < 0)
+		return ErrnoOr<std::string>::Errno(errno);
 	return out;
 }
 
 }  // namespace
 
-std::string ReadFile(const std::string &path, int *err)
+ErrnoOr<std::string> ReadFile(const std::string &path)
 {
 	FileDescriptor fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
 
-	if (!fd.valid()) {
-		if (err)
-			*err = errno;
-		return "";
-	}
-	return ReadToEnd(fd.get(), err);
+	if (!fd.valid())
+		return ErrnoOr<std::string>::Errno(errno);
+	return ReadToEnd(fd.get());
 }
 
-std::string ReadFd(int fd)
+ErrnoOr<std::string> ReadFd(int fd)
 {
 	if (lseek(fd, 0, SEEK_SET) != 0)
-		return "";
-	return ReadToEnd(fd, nullptr);
+		return ErrnoOr<std::string>::Errno(errno);
+	return ReadToEnd(fd);
 }
 
-int WriteAll(int fd, std::string_view data)
+Status WriteAll(int fd, std::string_view data)
 {
 	ssize_t n = write(fd, data.data(), data.size());
 
 	if (n < 0)
-		return errno;
-	return (size_t)n == data.size() ? 0 : EIO;
+		return ErrnoStatus(errno);
+	return ErrnoStatus((size_t)n == data.size() ? 0 : EIO);
 }
 
-int WriteFileOnce(const std::string &path, std::string_view data)
+Status WriteFileOnce(const std::string &path, std::string_view data)
 {
 	FileDescriptor fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
 
 	if (!fd.valid())
-		return errno;
+		return ErrnoStatus(errno);
 	return WriteAll(fd.get(), data);
 }
 
@@ -74,14 +71,14 @@ std::string ProcPath(pid_t pid, const char *name)
 	       "/" + name;
 }
 
-int BecomeUser(uid_t uid, gid_t gid)
+Status BecomeUser(uid_t uid, gid_t gid)
 {
 	if (setgroups(0, nullptr) != 0 || setresgid(gid, gid, gid) != 0 ||
 	    setresuid(uid, uid, uid) != 0)
-		return errno;
+		return ErrnoStatus(errno);
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0)
-		return errno;
-	return 0;
+		return ErrnoStatus(errno);
+	return Status();
 }
 
 bool UserNamespacesAvailable()
@@ -91,6 +88,12 @@ bool UserNamespacesAvailable()
 	if (cached < 0)
 		cached = RunInChild([] { return unshare(CLONE_NEWUSER) == 0 ? 0 : 1; }) == 0;
 	return cached;
+}
+
+void UsernsTest::SetUp()
+{
+	if (!UserNamespacesAvailable())
+		GTEST_SKIP() << "kernel has no user namespaces (unshare(CLONE_NEWUSER) fails)";
 }
 
 UsernsChild::UsernsChild(std::function<int()> body, std::function<int()> before)
@@ -113,7 +116,7 @@ UsernsChild::UsernsChild(std::function<int()> body, std::function<int()> before)
 	setup_error_ = ready_.Receive();
 }
 
-int UsernsChild::WriteMap(const char *map, std::string_view text) const
+Status UsernsChild::WriteMap(const char *map, std::string_view text) const
 {
 	return WriteFileOnce(ProcPath(pid(), map), text);
 }
@@ -133,20 +136,20 @@ int UsernsChild::Finish()
 	return child_.Wait();
 }
 
-int WriteMapOfFreshNamespace(const char *map, std::string_view text,
-			     std::string *readback)
+ErrnoOr<std::string> WriteMapOfFreshNamespace(const char *map, std::string_view text)
 {
 	UsernsChild child([] { return 0; });
 
 	// The caller compares the result with the write's errno: a failed
 	// setup must not pass for one.
 	if (child.setup_error())
-		return kSetupFailed;
-	int err = child.WriteMap(map, text);
-	if (readback)
-		*readback = ReadFile(ProcPath(child.pid(), map));
+		return ErrnoOr<std::string>::Errno(kSetupFailed);
+	Status written = child.WriteMap(map, text);
+	ErrnoOr<std::string> readback = ReadFile(ProcPath(child.pid(), map));
 	child.Finish();
-	return err;
+	if (!written.ok())
+		return ErrnoOr<std::string>::Errno(written.error());
+	return readback;
 }
 
 std::string ManyExtents(int n, unsigned base, unsigned stride)
@@ -160,15 +163,15 @@ std::string ManyExtents(int n, unsigned base, unsigned stride)
 	return out;
 }
 
-int BecomeRootInNamespace()
+Status BecomeRootInNamespace()
 {
 	if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0)
-		return errno;
+		return ErrnoStatus(errno);
 	// Changing ids made the process non-dumpable: its /proc files would
 	// belong to a root this namespace does not map.
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0)
-		return errno;
-	return 0;
+		return ErrnoStatus(errno);
+	return Status();
 }
 
 void MapRange(const UsernsChild &child, unsigned base, unsigned count)
@@ -182,12 +185,13 @@ int RunInMappedNamespace(unsigned base, unsigned count, const std::function<int(
 			 bool as_root)
 {
 	UsernsChild child([&] {
-		if (as_root && BecomeRootInNamespace() != 0)
+		if (as_root && !BecomeRootInNamespace().ok())
 			return 120;
 		return body();
 	});
 	std::string m = "0 " + std::to_string(base) + " " + std::to_string(count) + "\n";
-	if (child.setup_error() || child.WriteMap("uid_map", m) || child.WriteMap("gid_map", m))
+	if (child.setup_error() || !child.WriteMap("uid_map", m).ok() ||
+	    !child.WriteMap("gid_map", m).ok())
 		return -1;
 	return child.Finish();
 }

@@ -9,7 +9,10 @@
 #include <string>
 #include <string_view>
 
+#include <gtest/gtest.h>
+
 #include "child.h"
+#include "errno_or.h"
 
 // The overflow ids an unmapped id reads as (sysctl defaults).
 constexpr uid_t kOverflowUid = 65534;
@@ -18,31 +21,38 @@ constexpr gid_t kOverflowGid = 65534;
 constexpr uid_t kTestUid = 1000;
 constexpr gid_t kTestGid = 1000;
 
-// Whole-file read; on failure returns "" and sets *err (if given) to errno.
-std::string ReadFile(const std::string &path, int *err = nullptr);
-// Reads an open fd from offset 0 to its end ("" on error), with the
-// credentials it was opened with.
-std::string ReadFd(int fd);
-// open(O_WRONLY) + one write of all of data. 0, or the errno of whichever
-// step failed (EIO for a short write).
-int WriteFileOnce(const std::string &path, std::string_view data);
-// One write of all of data to an open fd: 0 or errno.
-int WriteAll(int fd, std::string_view data);
+// Every helper returns an ErrnoOr (errno_or.h): its value, or the errno
+// of the step that failed.
+
+// The whole file.
+ErrnoOr<std::string> ReadFile(const std::string &path);
+// An open fd from offset 0 to its end, read with the credentials it was
+// opened with.
+ErrnoOr<std::string> ReadFd(int fd);
+// open(O_WRONLY) + one write of all of data (a short write is EIO).
+Status WriteFileOnce(const std::string &path, std::string_view data);
+// One write of all of data to an open fd (a short write is EIO).
+Status WriteAll(int fd, std::string_view data);
 // "/proc/<pid>/<name>" (pid 0 means self).
 std::string ProcPath(pid_t pid, const char *name);
 
 // setgroups({}), setresgid, setresuid to (uid, gid), then mark the process
-// dumpable again so its /proc files stay owned by uid. 0 or errno.
-int BecomeUser(uid_t uid, gid_t gid);
+// dumpable again so its /proc files stay owned by uid.
+Status BecomeUser(uid_t uid, gid_t gid);
 
 // True when unshare(CLONE_NEWUSER) works on this kernel.
 bool UserNamespacesAvailable();
-#define SKIP_UNLESS_USERNS()                                                  \
-	do {                                                                  \
-		if (!UserNamespacesAvailable())                               \
-			GTEST_SKIP() << "kernel has no user namespaces "      \
-					"(unshare(CLONE_NEWUSER) fails)";     \
-	} while (0)
+
+// The fixture of every test that needs user namespaces: on a kernel
+// without them (CONFIG_USER_NS=n) it skips the test and says why. An area
+// whose tests all need them declares USERNS_AREA(Area); and writes its
+// tests as TEST_F(Area, Behaviour). A parameterised area derives from
+// UsernsTest and ::testing::WithParamInterface<T>.
+class UsernsTest : public ::testing::Test {
+protected:
+	void SetUp() override;
+};
+#define USERNS_AREA(area) class area : public UsernsTest {}
 
 // UsernsChild's exit status when the test never let its body run (a child
 // that did nothing must not read as a pass).
@@ -59,8 +69,8 @@ public:
 	// unshare() (or -1 when the child died before it got there).
 	int setup_error() const { return setup_error_; }
 	pid_t pid() const { return child_.pid(); }
-	// Writes /proc/<child>/<map> from the calling process: 0 or errno.
-	int WriteMap(const char *map, std::string_view text) const;
+	// Writes /proc/<child>/<map> from the calling process.
+	Status WriteMap(const char *map, std::string_view text) const;
 	// Lets the body run.
 	void Go();
 	// Lets the body run (if Go() was not called) and waits: the child's
@@ -74,16 +84,14 @@ private:
 	bool released_ = false;
 };
 
-// WriteMapOfFreshNamespace's result when the namespace could not be made
-// (a gtest failure is recorded too); no errno has this value.
+// The errno of a result whose namespace could not be made: no errno has
+// this value, so a failed setup never passes for the errno a test wants.
 constexpr int kSetupFailed = -1000;
 
 // Writes text to <map> of a fresh child namespace from this process (root
-// in the initial namespace, unless the caller dropped privileges) and
-// returns 0 or the errno. *readback, if given, receives the map as read
-// back afterwards through the same path.
-int WriteMapOfFreshNamespace(const char *map, std::string_view text,
-			     std::string *readback = nullptr);
+// in the initial namespace, unless the caller dropped privileges): the map
+// as read back afterwards through the same path, or the write's errno.
+ErrnoOr<std::string> WriteMapOfFreshNamespace(const char *map, std::string_view text);
 
 // "first lower count\n" for each of n extents of one id each, spaced by
 // stride: "0 base 1\n" "stride base+stride 1\n" ...
@@ -91,8 +99,8 @@ std::string ManyExtents(int n, unsigned base = 0, unsigned stride = 2);
 
 // setresgid(0,0,0) + setresuid(0,0,0): inside a namespace whose maps cover
 // 0, become its root, so the process's own ids are mapped there (needed to
-// create nested namespaces). 0 or errno.
-int BecomeRootInNamespace();
+// create nested namespaces).
+Status BecomeRootInNamespace();
 
 // Maps uid and gid 0..count-1 of child's namespace to base.. in the
 // parent (gtest assertions: call from the test body, not from a child).
