@@ -94,7 +94,7 @@ variant_name() {
 # variant, in merge order.
 config_fragments() {
 	local d=$TOP_DIR/kernel-config
-	echo "$d/base.config" "$d/kselftest.config"
+	echo "$d/base.config" "$d/kselftest.config" "$d/consumers.config"
 	if [ "$1" = y ]; then echo "$d/userns-on.config" "$d/kunit.config"; else echo "$d/userns-off.config"; fi
 	[ "${2:-s}" != 2 ] || echo "$d/optimize-O2.config"
 	[ "${3:-0}" != 1 ] || echo "$d/debug.config"

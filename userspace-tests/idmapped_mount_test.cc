@@ -7,12 +7,17 @@
 #include <linux/mount.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <dirent.h>
+
 #include <cstdio>
+#include <cstring>
+#include <functional>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -20,38 +25,11 @@
 #include "child.h"
 #include "errno_matchers.h"
 #include "fd.h"
+#include "idmapped_tree.h"
 #include "scratch_file.h"
 #include "userns.h"
 
 namespace {
-
-// Opens a detached copy of the mount at dir, idmapped with a fresh user
-// namespace whose uid map is map and gid map gid_map (map when empty). 0
-// or the errno of the step that failed.
-int OpenIdmappedTree(const char *dir, const std::string &map, FileDescriptor *tree,
-		     const std::string &gid_map = "")
-{
-	UsernsChild holder([] { return 0; });
-	if (holder.setup_error())
-		return holder.setup_error();
-	if (int err = ErrnoOf(holder.WriteMap("uid_map", map)))
-		return err;
-	if (int err = ErrnoOf(holder.WriteMap("gid_map", gid_map.empty() ? map : gid_map)))
-		return err;
-	FileDescriptor userns(open(ProcPath(holder.pid(), "ns/user").c_str(), O_RDONLY | O_CLOEXEC));
-	if (!userns.valid())
-		return errno;
-	FileDescriptor t(syscall(SYS_open_tree, AT_FDCWD, dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
-	if (!t.valid())
-		return errno;
-	struct mount_attr attr = {};
-	attr.attr_set = MOUNT_ATTR_IDMAP;
-	attr.userns_fd = userns.get();
-	if (syscall(SYS_mount_setattr, t.get(), "", AT_EMPTY_PATH, &attr, sizeof(attr)) != 0)
-		return errno;
-	*tree = std::move(t);
-	return 0;
-}
 
 // A scratch file in /tmp, owned by uid:gid, and a detached copy of /tmp
 // idmapped with kIdmap to reach it through.
@@ -63,7 +41,7 @@ public:
 	IdmappedScratch(const char *name, uid_t uid, gid_t gid)
 		: name_(name), file_(name, uid, gid, 0644)
 	{
-		error_ = file_.ok() ? OpenIdmappedTree("/tmp", kIdmap, &tree_) : EIO;
+		error_ = file_.ok() ? ErrnoOf(OpenIdmappedTree("/tmp", kIdmap, &tree_)) : EIO;
 	}
 	// 0, or the errno of the step that failed.
 	int error() const { return error_; }
@@ -74,6 +52,104 @@ public:
 private:
 	const char *name_;
 	ScratchFile file_;
+	FileDescriptor tree_;
+	int error_;
+};
+
+
+// Runs fn in a forked child as uid:gid (fsuid and fsgid too), with no
+// capabilities and umask 0; its exit status.
+int RunAs(uid_t uid, gid_t gid, const std::function<int()> &fn)
+{
+	return RunInChild([&] {
+		CHILD_CHECK_OK(BecomeUser(uid, gid));
+		umask(0);
+		return fn();
+	});
+}
+
+// A scratch directory in /tmp, owned by uid:gid with mode, removed with
+// what is in it when the test ends.
+class ScratchDir {
+public:
+	ScratchDir(const char *name, uid_t uid, gid_t gid, mode_t mode)
+		: name_(name), path_(std::string("/tmp/") + name)
+	{
+		Remove();
+		ok_ = mkdir(path_.c_str(), 0700) == 0 && chown(path_.c_str(), uid, gid) == 0 &&
+		      chmod(path_.c_str(), mode) == 0;
+	}
+	~ScratchDir() { Remove(); }
+	bool ok() const { return ok_; }
+	const char *name() const { return name_; }
+	// The path of an entry of the directory on the plain mount.
+	std::string path(const char *entry = "") const
+	{
+		return *entry ? path_ + "/" + entry : path_;
+	}
+
+private:
+	void Remove()
+	{
+		if (DIR *d = opendir(path_.c_str())) {
+			while (struct dirent *e = readdir(d))
+				if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+					unlinkat(dirfd(d), e->d_name,
+						 e->d_type == DT_DIR ? AT_REMOVEDIR : 0);
+			closedir(d);
+		}
+		rmdir(path_.c_str());
+	}
+
+	const char *name_;
+	std::string path_;
+	bool ok_ = false;
+};
+
+// stat() of path without following a last symlink: "uid:gid", or the
+// errno's name.
+std::string OwnerOf(int dirfd, const std::string &path)
+{
+	struct stat st;
+	if (fstatat(dirfd, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return ErrnoName(errno);
+	return std::to_string(st.st_uid) + ":" + std::to_string(st.st_gid);
+}
+
+// The mode bits of path (no symlink followed), or ~0 when stat fails.
+mode_t ModeOf(int dirfd, const std::string &path)
+{
+	struct stat st;
+	if (fstatat(dirfd, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return ~0u;
+	return st.st_mode & 07777;
+}
+
+// The idmap of the creation tests: uids and gids through maps that differ,
+// so an id taken back through the wrong one shows. Kernel uids 1000..1004
+// are 2000..2004 on the mount, kernel gids 1000..1004 are 3000..3004.
+constexpr const char *kUidIdmap = "1000 2000 5\n";
+constexpr const char *kGidIdmap = "1000 3000 5\n";
+
+// A scratch directory, and a detached copy of /tmp idmapped with kUidIdmap
+// and kGidIdmap to reach it through.
+class IdmappedDir {
+public:
+	IdmappedDir(const char *name, uid_t uid, gid_t gid, mode_t mode) : dir_(name, uid, gid, mode)
+	{
+		error_ = dir_.ok() ? ErrnoOf(OpenIdmappedTree("/tmp", kUidIdmap, &tree_, kGidIdmap)) : EIO;
+	}
+	// 0, or the errno of the step that failed.
+	int error() const { return error_; }
+	// The copy of /tmp.
+	int tree() const { return tree_.get(); }
+	// The directory's name in /tmp, and so in the copy.
+	const char *name() const { return dir_.name(); }
+	// The path of an entry on the plain mount.
+	std::string path(const char *entry) const { return dir_.path(entry); }
+
+private:
+	ScratchDir dir_;
 	FileDescriptor tree_;
 	int error_;
 };
@@ -162,7 +238,7 @@ TEST_F(IdmappedMount, FilesystemMountedInANamespaceMapsFromItsOwnIds)
 		CHILD_CHECK(f.valid());
 		CHILD_CHECK_EQ(fchown(f.get(), 3, 3), 0);
 		FileDescriptor tree;
-		int err = OpenIdmappedTree(dir, "3 7 1\n", &tree);
+		int err = ErrnoOf(OpenIdmappedTree(dir, "3 7 1\n", &tree));
 		if (err)
 			fprintf(stderr, "idmapped tree of %s: %s\n", dir, ErrnoName(err).c_str());
 		CHILD_CHECK_EQ(err, 0);
@@ -174,4 +250,154 @@ TEST_F(IdmappedMount, FilesystemMountedInANamespaceMapsFromItsOwnIds)
 		CHILD_CHECK_EQ(st.st_uid, 3);
 		return 0;
 	}), 0);
+}
+
+// What a caller creates through an idmapped mount is owned, on the
+// filesystem, by the caller's fsuid and fsgid mapped back through the
+// idmap, each through its own map: a caller 2002:3003 on the mount makes
+// files of kernel 1002:1003, which read back as 2002:3003 through it. The
+// same holds for a regular file, a directory, a FIFO, a symlink and an
+// O_TMPFILE file linked in. (The directory they are made in belongs to
+// ids the idmap maps: nobody may write to an inode with an unmapped owner
+// through it.)
+TEST_F(IdmappedMount, WhatIsCreatedThroughItIsOwnedByTheIdsMappedBack)
+{
+	IdmappedDir dir("idmap-create", 1000, 1000, 0777);
+	ASSERT_THAT(dir.error(), ErrnoIs(0));
+	int t = dir.tree();
+	std::string d = dir.name();
+	EXPECT_EQ(RunAs(2002, 3003, [t, d] {
+		FileDescriptor f(openat(t, (d + "/file").c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+		CHILD_CHECK(f.valid());
+		CHILD_CHECK_EQ(mkdirat(t, (d + "/dir").c_str(), 0755), 0);
+		CHILD_CHECK_EQ(mknodat(t, (d + "/fifo").c_str(), S_IFIFO | 0644, 0), 0);
+		CHILD_CHECK_EQ(symlinkat("file", t, (d + "/link").c_str()), 0);
+		FileDescriptor tmp(openat(t, d.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644));
+		CHILD_CHECK(tmp.valid());
+		std::string proc = "/proc/self/fd/" + std::to_string(tmp.get());
+		CHILD_CHECK_EQ(linkat(AT_FDCWD, proc.c_str(), t, (d + "/tmpfile").c_str(),
+				      AT_SYMLINK_FOLLOW), 0);
+		return 0;
+	}), 0);
+	for (const char *entry : {"file", "dir", "fifo", "link", "tmpfile"}) {
+		SCOPED_TRACE(entry);
+		EXPECT_EQ(OwnerOf(AT_FDCWD, dir.path(entry)), "1002:1003");
+		EXPECT_EQ(OwnerOf(t, d + "/" + entry), "2002:3003");
+	}
+}
+
+// chown through an idmapped mount stores the ids mapped back: root gives
+// a file 2004:3004 on the mount, which is kernel 1004:1004.
+TEST_F(IdmappedMount, ChownThroughItStoresTheIdsMappedBack)
+{
+	ScratchFile f("idmap-chown", 1000, 1000, 0644);
+	ASSERT_TRUE(f.ok());
+	FileDescriptor tree;
+	ASSERT_THAT(OpenIdmappedTree("/tmp", kUidIdmap, &tree, kGidIdmap), ErrnoIs(0));
+	ASSERT_EQ(fchownat(tree.get(), "idmap-chown", 2004, 3004, 0), 0) << strerror(errno);
+	EXPECT_EQ(OwnerOf(AT_FDCWD, f.path()), "1004:1004");
+	EXPECT_EQ(OwnerOf(tree.get(), "idmap-chown"), "2004:3004");
+	// An id the idmap cannot take back is EOVERFLOW, and changes nothing.
+	EXPECT_THAT(fchownat(tree.get(), "idmap-chown", 3004, -1, 0), SyscallFailsWithErrno(EOVERFLOW));
+	EXPECT_THAT(fchownat(tree.get(), "idmap-chown", -1, 2004, 0), SyscallFailsWithErrno(EOVERFLOW));
+	EXPECT_EQ(OwnerOf(AT_FDCWD, f.path()), "1004:1004");
+}
+
+// A caller whose fsuid or fsgid the idmap cannot map back gets EOVERFLOW
+// for whatever it would create: fsuid 3002 is outside the uid map, and
+// fsgid 2003 outside the gid map (though inside the uid map).
+TEST_F(IdmappedMount, CallerTheMountCannotMapGetsEoverflow)
+{
+	IdmappedDir dir("idmap-overflow", 1000, 1000, 0777);
+	ASSERT_THAT(dir.error(), ErrnoIs(0));
+	int t = dir.tree();
+	std::string d = dir.name();
+	for (auto [uid, gid] : {std::pair<uid_t, gid_t>{3002, 3003}, {2002, 2003}}) {
+		SCOPED_TRACE(std::to_string(uid) + ":" + std::to_string(gid));
+		EXPECT_EQ(RunAs(uid, gid, [t, d] {
+			CHILD_CHECK_ERRNO(openat(t, (d + "/file").c_str(), O_CREAT | O_WRONLY, 0644),
+					  EOVERFLOW);
+			CHILD_CHECK_ERRNO(mkdirat(t, (d + "/dir").c_str(), 0755), EOVERFLOW);
+			CHILD_CHECK_ERRNO(mknodat(t, (d + "/fifo").c_str(), S_IFIFO | 0644, 0),
+					  EOVERFLOW);
+			CHILD_CHECK_ERRNO(symlinkat("x", t, (d + "/link").c_str()), EOVERFLOW);
+			return 0;
+		}), 0);
+	}
+	EXPECT_EQ(OwnerOf(AT_FDCWD, dir.path("file")), "ENOENT");
+}
+
+// A setgid directory gives what is created in it its group, seen through
+// the mount as the directory's group mapped down, and a new directory
+// keeps the setgid bit.
+TEST_F(IdmappedMount, SetgidDirectoryGivesItsGroupThroughIt)
+{
+	IdmappedDir dir("idmap-sgid", 1002, 1003, 02777);
+	ASSERT_THAT(dir.error(), ErrnoIs(0));
+	int t = dir.tree();
+	std::string d = dir.name();
+	EXPECT_EQ(RunAs(2001, 3001, [t, d] {
+		FileDescriptor f(openat(t, (d + "/file").c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+		CHILD_CHECK(f.valid());
+		CHILD_CHECK_EQ(mkdirat(t, (d + "/dir").c_str(), 0755), 0);
+		return 0;
+	}), 0);
+	EXPECT_EQ(OwnerOf(AT_FDCWD, dir.path("file")), "1001:1003");
+	EXPECT_EQ(OwnerOf(t, d + "/file"), "2001:3003");
+	EXPECT_EQ(OwnerOf(AT_FDCWD, dir.path("dir")), "1001:1003");
+	EXPECT_EQ(ModeOf(AT_FDCWD, dir.path("dir")), 02755u);
+}
+
+// In a setgid directory a new file keeps S_ISGID only when its creator is
+// in the directory's group as the mount shows it (3003 for kernel 1003),
+// or holds CAP_FSETID over it: a creator of group 3001 loses the bit.
+TEST_F(IdmappedMount, SetgidBitIsKeptOnlyForAMemberOfTheGroupThroughIt)
+{
+	IdmappedDir dir("idmap-sgid-strip", 1002, 1003, 02777);
+	ASSERT_THAT(dir.error(), ErrnoIs(0));
+	int t = dir.tree();
+	std::string d = dir.name();
+	for (auto [gid, name] : {std::pair<gid_t, const char *>{3001, "/outsider"}, {3003, "/member"}}) {
+		EXPECT_EQ(RunAs(2001, gid, [t, d, name = name] {
+			FileDescriptor f(openat(t, (d + name).c_str(), O_CREAT | O_WRONLY | O_CLOEXEC,
+						02755));
+			CHILD_CHECK(f.valid());
+			return 0;
+		}), 0) << name;
+	}
+	EXPECT_EQ(ModeOf(AT_FDCWD, dir.path("outsider")), 0755u);
+	EXPECT_EQ(ModeOf(AT_FDCWD, dir.path("member")), 02755u);
+}
+
+// A filesystem mounted inside a user namespace, then idmapped: what is
+// created through the idmap is owned by the ids taken back into the
+// filesystem's own namespace. Outer maps 0..999 to 100000..; the idmap's
+// namespace maps its 3 to outer's 7; in the filesystem's root, owned by
+// 3:3, a caller 7:7 of outer creates a file owned there by 3:3 (kernel
+// 100003), and 7:7 through the idmap.
+TEST_F(IdmappedMount, FilesystemMountedInANamespaceGetsWhatIsCreatedInItsOwnIds)
+{
+	const char *dir = "/tmp/idmap-fs-in-ns-create";
+	ASSERT_TRUE(mkdir(dir, 0755) == 0 || errno == EEXIST);
+	EXPECT_EQ(RunInMappedNamespace(100000, 1000, [dir] {
+		CHILD_CHECK_EQ(unshare(CLONE_NEWNS), 0);
+		CHILD_CHECK_EQ(mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr), 0);
+		CHILD_CHECK_EQ(mount("tmpfs", dir, "tmpfs", 0, "mode=0777"), 0);
+		CHILD_CHECK_EQ(chown(dir, 3, 3), 0);
+		FileDescriptor tree;
+		int err = ErrnoOf(OpenIdmappedTree(dir, "3 7 1\n", &tree));
+		if (err)
+			fprintf(stderr, "idmapped tree of %s: %s\n", dir, ErrnoName(err).c_str());
+		CHILD_CHECK_EQ(err, 0);
+		int t = tree.get();
+		CHILD_CHECK_EQ(RunAs(7, 7, [t] {
+			FileDescriptor f(openat(t, "f", O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+			CHILD_CHECK(f.valid());
+			return 0;
+		}), 0);
+		CHILD_CHECK_EQ(OwnerOf(AT_FDCWD, std::string(dir) + "/f"), "3:3");
+		CHILD_CHECK_EQ(OwnerOf(t, "f"), "7:7");
+		return 0;
+	}), 0);
+	rmdir(dir);
 }

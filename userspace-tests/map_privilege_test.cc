@@ -360,4 +360,62 @@ TEST_F(MapPrivilege, SelfMappingLowerRootNeedsCreatorCapSetfcap)
 	}), 0);
 }
 
+// CAP_SYS_ADMIN over the target namespace is asked of the file's opener,
+// not of its writer (file_ns_capable). The namespace belongs to kTestUid,
+// so root gets nothing over it by ownership: root that dropped
+// CAP_SYS_ADMIN opens uid_map and gid_map, and full root writing through
+// those fds is refused; the map stays unwritten, and root's own fd writes
+// it.
+TEST_F(MapPrivilege, CapSysAdminIsTheOpenersNotTheWriters)
+{
+	UsernsChild ns([] { return 0; }, [] { return ErrnoOf(BecomeUser(kTestUid, kTestGid)); });
+	ASSERT_EQ(ns.setup_error(), 0);
+	auto [mine, theirs] = SocketPair();
+	int sock = theirs.get();
+	pid_t tpid = ns.pid();
+	ScopedChild opener([sock, tpid] {
+		CHILD_CHECK_OK(DropCapability(CAP_SYS_ADMIN));
+		CHILD_CHECK(!HasEffectiveCapability(CAP_SYS_ADMIN));
+		for (const char *map : {"uid_map", "gid_map"}) {
+			FileDescriptor fd(open(ProcPath(tpid, map).c_str(), O_WRONLY | O_CLOEXEC));
+			CHILD_CHECK(fd.valid());
+			CHILD_CHECK_OK(SendFd(sock, fd.get()));
+		}
+		return 0;
+	});
+	FileDescriptor uid = ReceiveFd(mine.get());
+	FileDescriptor gid = ReceiveFd(mine.get());
+	ASSERT_EQ(opener.Wait(), 0);
+	ASSERT_TRUE(uid.valid() && gid.valid());
+	ASSERT_TRUE(HasEffectiveCapability(CAP_SYS_ADMIN));
+	EXPECT_THAT(WriteAll(uid.get(), "0 2000 10\n"), ErrnoIs(EPERM));
+	EXPECT_THAT(WriteAll(gid.get(), "0 3000 10\n"), ErrnoIs(EPERM));
+	EXPECT_EQ(ReadFile(ProcPath(tpid, "uid_map")), "");
+	EXPECT_THAT(ns.WriteMap("uid_map", "0 2000 10\n"), ErrnoIs(0));
+	EXPECT_THAT(ns.WriteMap("gid_map", "0 3000 10\n"), ErrnoIs(0));
+	EXPECT_EQ(ns.Finish(), 0);
+}
+
+// The converse: full root opens, and root that dropped CAP_SYS_ADMIN
+// writes through the fds: the maps are written.
+TEST_F(MapPrivilege, WriterWithoutCapSysAdminWritesThroughAnOpenerWhoHasIt)
+{
+	UsernsChild ns([] { return 0; }, [] { return ErrnoOf(BecomeUser(kTestUid, kTestGid)); });
+	ASSERT_EQ(ns.setup_error(), 0);
+	FileDescriptor uid(open(ProcPath(ns.pid(), "uid_map").c_str(), O_WRONLY | O_CLOEXEC));
+	FileDescriptor gid(open(ProcPath(ns.pid(), "gid_map").c_str(), O_WRONLY | O_CLOEXEC));
+	ASSERT_TRUE(uid.valid() && gid.valid());
+	int u = uid.get(), g = gid.get();
+	EXPECT_EQ(RunInChild([u, g] {
+		CHILD_CHECK_OK(DropCapability(CAP_SYS_ADMIN));
+		CHILD_CHECK(!HasEffectiveCapability(CAP_SYS_ADMIN));
+		CHILD_CHECK_OK(WriteAll(u, "0 2000 10\n"));
+		CHILD_CHECK_OK(WriteAll(g, "0 3000 10\n"));
+		return 0;
+	}), 0);
+	EXPECT_EQ(ReadFile(ProcPath(ns.pid(), "uid_map")), "         0       2000         10\n");
+	EXPECT_EQ(ReadFile(ProcPath(ns.pid(), "gid_map")), "         0       3000         10\n");
+	EXPECT_EQ(ns.Finish(), 0);
+}
+
 }  // namespace

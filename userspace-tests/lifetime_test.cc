@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+// Lifetime: a user namespace is freed once nothing refers to it, however
+// it was left. Each namespace is charged to its creator in every ancestor
+// (max_user_namespaces) until it is freed, and freeing happens in a
+// workqueue: so in a namespace whose limit is low, many cycles of create,
+// join and leave succeed only if every namespace of each cycle is freed. A
+// leaked reference keeps its charge, and the cycles end in ENOSPC.
+#include <fcntl.h>
+#include <sched.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "child.h"
+#include "errno_matchers.h"
+#include "fd.h"
+#include "userns.h"
+
+namespace {
+
+// The limit set in the namespace the cycles run in, and how many cycles:
+// a leak of one namespace a cycle reaches the limit well before the end.
+constexpr const char *kLimit = "3";
+constexpr int kCycles = 24;
+// How long a cycle waits for the previous one's namespaces to be freed.
+constexpr int kFreeWaitMs = 3000;
+
+void SleepMs(int ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, nullptr);
+}
+
+// One cycle, from root of the namespace the cycles run in: a child
+// namespace (a parked process) with uid and gid maps map written from
+// here; inside it, its process creates a grandchild namespace (another
+// parked process), joins it with setns() and so leaves the child
+// namespace; then every process exits. 0, ENOSPC when a namespace could
+// not be created, or another errno of a step that failed.
+int Cycle(const std::string &map)
+{
+	UsernsChild child([] {
+		CHILD_CHECK_OK(BecomeRootInNamespace());
+		UsernsChild grandchild([] { return 0; });
+		if (grandchild.setup_error())
+			return grandchild.setup_error() == ENOSPC ? 100 : 101;
+		FileDescriptor ns(open(ProcPath(grandchild.pid(), "ns/user").c_str(),
+				       O_RDONLY | O_CLOEXEC));
+		CHILD_CHECK(ns.valid());
+		CHILD_CHECK_EQ(setns(ns.get(), CLONE_NEWUSER), 0);
+		CHILD_CHECK_EQ(grandchild.Finish(), 0);
+		return 0;
+	});
+	if (child.setup_error())
+		return child.setup_error();
+	if (int err = ErrnoOf(child.WriteMap("uid_map", map)))
+		return err;
+	if (int err = ErrnoOf(child.WriteMap("gid_map", map)))
+		return err;
+	switch (int rc = child.Finish()) {
+	case 0:
+		return 0;
+	case 100:
+		return ENOSPC;
+	default:
+		fprintf(stderr, "cycle: the child namespace's process exited with %d\n", rc);
+		return EIO;
+	}
+}
+
+// Runs kCycles cycles with maps map in a namespace whose
+// max_user_namespaces is kLimit. A cycle refused with ENOSPC is retried
+// for up to kFreeWaitMs: the previous cycle's namespaces may still be in
+// the workqueue. The exit status of the forked run: 0 when every cycle
+// ran.
+int CyclesUnderALowLimit(const std::string &map)
+{
+	return RunInMappedNamespace(300000, 1000, [&map] {
+		CHILD_CHECK_OK(WriteFileOnce("/proc/sys/user/max_user_namespaces", kLimit));
+		for (int i = 0; i < kCycles; i++) {
+			int err = Cycle(map);
+			for (int waited = 0; err == ENOSPC && waited < kFreeWaitMs; waited += 10) {
+				SleepMs(10);
+				err = Cycle(map);
+			}
+			if (err) {
+				fprintf(stderr, "cycle %d of %d: %s (a namespace of an earlier cycle "
+					"was never freed?)\n", i + 1, kCycles, ErrnoName(err).c_str());
+				return 1;
+			}
+		}
+		return 0;
+	});
+}
+
+}  // namespace
+
+USERNS_AREA(Lifetime);
+
+// A namespace left with setns() is freed with its last process: cycles of
+// create, join and leave never run out of max_user_namespaces.
+TEST_F(Lifetime, NamespaceLeftWithSetnsIsFreed)
+{
+	EXPECT_EQ(CyclesUnderALowLimit("0 0 1000\n"), 0);
+}
+
+// The same with maps of more than five extents, which keep sorted copies
+// of their extents beside the namespace.
+TEST_F(Lifetime, NamespaceWithALargeMapIsFreed)
+{
+	EXPECT_EQ(CyclesUnderALowLimit(ManyExtents(6, 0, 10)), 0);
+}
+
+// The limit is what the cycles depend on: with it at 1 a cycle, which
+// needs two namespaces at once, is refused with ENOSPC.
+TEST_F(Lifetime, ACycleNeedsTwoNamespacesOfTheLimit)
+{
+	EXPECT_EQ(RunInMappedNamespace(300000, 1000, [] {
+		CHILD_CHECK_OK(WriteFileOnce("/proc/sys/user/max_user_namespaces", "1"));
+		CHILD_CHECK_EQ(Cycle("0 0 1000\n"), ENOSPC);
+		return 0;
+	}), 0);
+}

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+// PosixAcl: the ids of system.posix_acl_access and _default entries
+// (ACL_USER, ACL_GROUP) are translated like any id: taken into kernel ids
+// through the setter's namespace, uids through its uid map and gids
+// through its gid map (posix_acl_from_xattr), shown through the reader's
+// (posix_acl_to_xattr), and through an idmapped mount's idmap. The maps
+// differ (uids 0..999 are 100000.., gids 0..999 are 200000..), so an id
+// taken through the wrong map shows.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "child.h"
+#include "errno_matchers.h"
+#include "fd.h"
+#include "idmapped_tree.h"
+#include "scratch_file.h"
+#include "userns.h"
+
+namespace {
+
+// The uapi layout of an ACL xattr (linux/posix_acl_xattr.h), whose header
+// glibc's headers do not ship.
+constexpr uint32_t kAclVersion = 2;
+enum : uint16_t {
+	kUserObj = 0x01,
+	kUser = 0x02,
+	kGroupObj = 0x04,
+	kGroup = 0x08,
+	kMask = 0x10,
+	kOther = 0x20,
+};
+struct AclEntry {
+	uint16_t tag, perm;
+	uint32_t id;
+};
+
+constexpr const char *kAccess = "system.posix_acl_access";
+constexpr const char *kDefault = "system.posix_acl_default";
+constexpr uint32_t kUndefined = 0xffffffff;
+
+// An ACL (entries sorted by tag and id) as the xattr value.
+std::string AclValue(const std::vector<AclEntry> &entries)
+{
+	std::string v(reinterpret_cast<const char *>(&kAclVersion), 4);
+	for (const AclEntry &e : entries)
+		v.append(reinterpret_cast<const char *>(&e), sizeof(e));
+	return v;
+}
+
+// A minimal ACL with one named user and one named group.
+std::string NamedAcl(uint32_t uid, uint32_t gid)
+{
+	return AclValue({{kUserObj, 6, kUndefined}, {kUser, 4, uid}, {kGroupObj, 4, kUndefined},
+			 {kGroup, 4, gid}, {kMask, 6, kUndefined}, {kOther, 0, kUndefined}});
+}
+
+// The named user and group entries of an ACL xattr as "u:ID g:ID", or the
+// errno's name when it cannot be read.
+std::string NamedEntries(int dirfd, const char *path, const char *name)
+{
+	char buf[256];
+	std::string proc = dirfd == AT_FDCWD ? path
+					     : "/proc/self/fd/" + std::to_string(dirfd) + "/" + path;
+	ssize_t n = getxattr(proc.c_str(), name, buf, sizeof(buf));
+	if (n < 0)
+		return ErrnoName(errno);
+	std::string out;
+	for (ssize_t at = 4; at + (ssize_t)sizeof(AclEntry) <= n; at += sizeof(AclEntry)) {
+		AclEntry e;
+		memcpy(&e, buf + at, sizeof(e));
+		if (e.tag == kUser || e.tag == kGroup)
+			out += std::string(out.empty() ? "" : " ") + (e.tag == kUser ? "u:" : "g:") +
+			       std::to_string(e.id);
+	}
+	return out;
+}
+
+constexpr unsigned kUidBase = 100000, kGidBase = 200000;
+
+// Runs fn as root of a fresh namespace with uids 0..999 mapped to
+// kUidBase.. and gids 0..999 to kGidBase..: its exit status.
+int InSplitNamespace(const std::function<int()> &fn)
+{
+	UsernsChild child([&] {
+		CHILD_CHECK_OK(BecomeRootInNamespace());
+		return fn();
+	});
+	if (child.setup_error() ||
+	    !child.WriteMap("uid_map", "0 " + std::to_string(kUidBase) + " 1000\n").ok() ||
+	    !child.WriteMap("gid_map", "0 " + std::to_string(kGidBase) + " 1000\n").ok())
+		return -1;
+	return child.Finish();
+}
+
+}  // namespace
+
+USERNS_AREA(PosixAcl);
+
+// Set inside, the named entries are stored as kernel ids, each through its
+// own map: user 5 and group 7 read from the parent as 100005 and 200007,
+// and inside as 5 and 7.
+TEST_F(PosixAcl, EntriesSetInsideAreStoredAsKernelIds)
+{
+	ScratchFile f("acl-inside", kUidBase, kGidBase, 0644);
+	ASSERT_TRUE(f.ok());
+	const char *path = f.path();
+	EXPECT_EQ(InSplitNamespace([path] {
+		std::string acl = NamedAcl(5, 7);
+		CHILD_CHECK_EQ(setxattr(path, kAccess, acl.data(), acl.size(), 0), 0);
+		CHILD_CHECK_EQ(NamedEntries(AT_FDCWD, path, kAccess), "u:5 g:7");
+		return 0;
+	}), 0);
+	EXPECT_EQ(NamedEntries(AT_FDCWD, path, kAccess), "u:100005 g:200007");
+}
+
+// Set in the parent, entries read inside through the reader's maps; an
+// entry for an id the reader's namespace does not map reads 4294967295.
+TEST_F(PosixAcl, EntriesReadThroughTheReadersMaps)
+{
+	ScratchFile f("acl-outside", kUidBase, kGidBase, 0644);
+	ASSERT_TRUE(f.ok());
+	std::string acl = AclValue({{kUserObj, 6, kUndefined}, {kUser, 4, 50},
+				    {kUser, 4, kUidBase + 9}, {kGroupObj, 4, kUndefined}, {kGroup, 4, kGidBase + 8},
+				    {kMask, 6, kUndefined}, {kOther, 0, kUndefined}});
+	ASSERT_EQ(setxattr(f.path(), kAccess, acl.data(), acl.size(), 0), 0) << strerror(errno);
+	const char *path = f.path();
+	EXPECT_EQ(InSplitNamespace([path] {
+		CHILD_CHECK_EQ(NamedEntries(AT_FDCWD, path, kAccess), "u:4294967295 u:9 g:8");
+		return 0;
+	}), 0);
+}
+
+// An entry for an id the setter's namespace does not map cannot be set:
+// EINVAL, for a user and for a group.
+TEST_F(PosixAcl, EntryForAnUnmappedIdIsEinval)
+{
+	ScratchFile f("acl-unmapped", kUidBase, kGidBase, 0644);
+	ASSERT_TRUE(f.ok());
+	const char *path = f.path();
+	EXPECT_EQ(InSplitNamespace([path] {
+		for (const std::string &acl : {NamedAcl(4000, 7), NamedAcl(5, 4000)})
+			CHILD_CHECK_ERRNO(setxattr(path, kAccess, acl.data(), acl.size(), 0), EINVAL);
+		CHILD_CHECK_EQ(NamedEntries(AT_FDCWD, path, kAccess), "ENODATA");
+		return 0;
+	}), 0);
+}
+
+// A default ACL set inside on a directory is stored the same way, and a
+// file created in the directory inherits its entries.
+TEST_F(PosixAcl, DefaultAclSetInsideIsInheritedInKernelIds)
+{
+	const char *dir = "/tmp/acl-default";
+	rmdir((std::string(dir) + "/f").c_str());
+	unlink((std::string(dir) + "/f").c_str());
+	rmdir(dir);
+	ASSERT_EQ(mkdir(dir, 0755), 0);
+	ASSERT_EQ(chown(dir, kUidBase, kGidBase), 0);
+	EXPECT_EQ(InSplitNamespace([dir] {
+		std::string acl = NamedAcl(5, 7);
+		CHILD_CHECK_EQ(setxattr(dir, kDefault, acl.data(), acl.size(), 0), 0);
+		FileDescriptor f(open((std::string(dir) + "/f").c_str(), O_CREAT | O_WRONLY | O_CLOEXEC,
+				      0644));
+		CHILD_CHECK(f.valid());
+		return 0;
+	}), 0);
+	std::string file = std::string(dir) + "/f";
+	EXPECT_EQ(NamedEntries(AT_FDCWD, dir, kDefault), "u:100005 g:200007");
+	EXPECT_EQ(NamedEntries(AT_FDCWD, file.c_str(), kAccess), "u:100005 g:200007");
+	unlink(file.c_str());
+	rmdir(dir);
+}
+
+// Through an idmapped mount an ACL's entries are shown mapped down by the
+// idmap, each through its own map (uids 1000.. as 2000.., gids 1000.. as
+// 3000..), and an ACL set through the mount is stored mapped back.
+TEST_F(PosixAcl, EntriesGoThroughAnIdmappedMountBothWays)
+{
+	ScratchFile f("acl-idmapped", 1000, 1000, 0644);
+	ASSERT_TRUE(f.ok());
+	std::string acl = NamedAcl(1002, 1003);
+	ASSERT_EQ(setxattr(f.path(), kAccess, acl.data(), acl.size(), 0), 0) << strerror(errno);
+
+	FileDescriptor tree;
+	ASSERT_THAT(OpenIdmappedTree("/tmp", "1000 2000 5\n", &tree, "1000 3000 5\n"), ErrnoIs(0));
+	EXPECT_EQ(NamedEntries(tree.get(), "acl-idmapped", kAccess), "u:2002 g:3003");
+	std::string through = NamedAcl(2004, 3001);
+	std::string proc = "/proc/self/fd/" + std::to_string(tree.get()) + "/acl-idmapped";
+	ASSERT_EQ(setxattr(proc.c_str(), kAccess, through.data(), through.size(), 0), 0)
+		<< strerror(errno);
+	EXPECT_EQ(NamedEntries(AT_FDCWD, f.path(), kAccess), "u:1004 g:1001");
+}
