@@ -187,7 +187,7 @@ $(INITRAMFS): $(TESTBIN) $(BENCHBIN) $(FUZZBIN) $(TOP)/qemu/init $(TOP)/qemu/mki
 	$(Q)$(TOP)/qemu/mkinitramfs $@ $(TESTBIN) $(BENCHBIN) $(FUZZBIN)
 
 ##@ Benchmark
-bench: deps ## stat matrix: ref/ours x USER_NS=n/y x -Os/-O2, fstat/newfstatat/statx, 1..340 extents (FILES=, PASSES=, MAPS=uid)
+bench: deps ## stat matrix: ref/ours x USER_NS=n/y x -Os/-O2, fstat/newfstatat/statx, 1..340 extents and runtime map shapes, ls -ln (FILES=, PASSES=, MAPS=uid)
 	$(Q)$(CI)/run/bench
 
 bench-smoke: deps ## A tiny stat benchmark on our kernel (runs in make test; out/bench-smoke/)
@@ -294,7 +294,7 @@ distclean: ## Remove everything under O= (source, kernels, ccache)
 #: SUMMARY=0               make run: no per-area table after the run
 #: O=<dir> V=1 JOBS=N      build directory (out/), verbose commands, parallel jobs (nproc)
 #: FUZZ_WRITES= FUZZ_SEED= FUZZ_JOBS=  make fuzz: writes, seed, workers
-#: FILES= PASSES= EXTENTS= MAPS=uid CALLS= BENCH_VARIANTS="tree:userns[:O2] ..."  make bench
+#: FILES= PASSES= EXTENTS= MAPS=uid SHAPES= COMMAND_FILES= CALLS= BENCH_VARIANTS="tree:userns[:O2] ..."  make bench
 #: EXTENTS= CALL=fstat|newfstatat|statx  make profile-fstat
 #: MUTANT=a,b              make mutate: only these mutants
 #: TEST=<filter> GOOD= BAD=  make bisect-series, make bisect

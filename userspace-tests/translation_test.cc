@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
@@ -497,6 +498,96 @@ TEST_F(Translation, EveryStatCallSearchesAMapOfSeveralExtentsBesideAOneExtentMap
 		UsernsChild child([&] {
 			int bad = CheckEveryStatCall(second.path(), sh.second_uid, sh.second_gid) +
 				  CheckEveryStatCall(first.path(), sh.first_uid, sh.first_gid);
+			return bad ? 1 : 0;
+		});
+		ASSERT_EQ(child.setup_error(), 0);
+		ASSERT_THAT(child.WriteMap("uid_map", sh.uid_map), ErrnoIs(0));
+		if (sh.gid_map) {
+			ASSERT_THAT(child.WriteMap("gid_map", sh.gid_map), ErrnoIs(0));
+		}
+		EXPECT_EQ(child.Finish(), 0);
+	}
+}
+
+// A kernel id seen through map (lines "first lower count"), or overflow
+// when no line maps it: the model the next test checks the kernel with.
+unsigned SeenThrough(const char *map, unsigned kid, unsigned overflow)
+{
+	unsigned first, lower, count;
+	int used;
+	for (const char *p = map; map && sscanf(p, "%u %u %u\n%n", &first, &lower, &count, &used) == 3;
+	     p += used) {
+		if (kid >= lower && kid - lower < count)
+			return first + (kid - lower);
+	}
+	return overflow;
+}
+
+// Kernel ids at and around each extent of map: its first and last, and
+// the ids just below and past it.
+std::vector<unsigned> EdgesOf(const char *map)
+{
+	std::vector<unsigned> ids;
+	unsigned first, lower, count;
+	int used;
+	for (const char *p = map; map && sscanf(p, "%u %u %u\n%n", &first, &lower, &count, &used) == 3;
+	     p += used) {
+		for (unsigned id : {lower - 1, lower, lower + count - 1, lower + count})
+			ids.push_back(id);
+	}
+	return ids;
+}
+
+// The map shapes container runtimes write, each answered by the kernel
+// without a walk of a large map: rootless podman's two extents (the
+// user's id, then its /etc/subuid range) with the owner in either and the
+// lines swapped, uid and gid maps of different sizes up to the five that
+// fit inline, a gid map never written, and uid or gid maps of six (which
+// are bisected) beside them. Every
+// stat call must report, for owners and groups at each extent's edges,
+// what the maps say.
+TEST_F(Translation, EveryStatCallTranslatesTheMapShapesRuntimesWrite)
+{
+	struct Shape {
+		const char *uid_map, *gid_map;
+	};
+	const Shape shapes[] = {
+		{"0 1000 1\n1 100000 65536\n", "0 1000 1\n1 100000 65536\n"},
+		{"1 100000 65536\n0 1000 1\n", "1 100000 65536\n0 1000 1\n"},
+		{"0 1000 1\n1 100000 65536\n", nullptr},
+		{"0 1000 1\n1 100000 1000\n1001 200000 1000\n", "0 1000 1\n1 200000 65536\n"},
+		{"0 1000 1\n", "5 2000 5\n0 1000 5\n"},
+		{"0 100000 10\n10 110000 10\n20 120000 10\n30 130000 10\n40 140000 10\n",
+		 "40 100000 10\n30 110000 10\n20 120000 10\n10 130000 10\n0 140000 10\n"},
+		{"0 100000 10\n10 110000 10\n20 120000 10\n30 130000 10\n40 140000 10\n",
+		 "0 130000 10\n"},
+		{"0 100000 10\n10 110000 10\n20 120000 10\n30 130000 10\n40 140000 10\n"
+		 "50 150000 10\n",
+		 "0 1000 1\n1 100000 65536\n"},
+		{"0 1000 1\n1 100000 65536\n",
+		 "0 100000 10\n10 110000 10\n20 120000 10\n30 130000 10\n40 140000 10\n"
+		 "50 150000 10\n"},
+	};
+	for (const Shape &sh : shapes) {
+		SCOPED_TRACE(std::string("uid_map ") + sh.uid_map + "gid_map " +
+			     (sh.gid_map ? sh.gid_map : "(none)\n"));
+		std::vector<unsigned> uids = EdgesOf(sh.uid_map);
+		std::vector<unsigned> gids = sh.gid_map ? EdgesOf(sh.gid_map) : uids;
+		size_t n = std::max(uids.size(), gids.size());
+		std::vector<std::unique_ptr<ScratchFile>> files;
+		for (size_t i = 0; i < n; i++) {
+			std::string name = "xlate-shape-" + std::to_string(i);
+			files.push_back(std::make_unique<ScratchFile>(name.c_str(), uids[i % uids.size()],
+								      gids[i % gids.size()], 0644));
+			ASSERT_TRUE(files.back()->ok()) << name;
+		}
+		UsernsChild child([&] {
+			int bad = 0;
+			for (size_t i = 0; i < n; i++)
+				bad += CheckEveryStatCall(
+					files[i]->path(),
+					SeenThrough(sh.uid_map, uids[i % uids.size()], kOverflowUid),
+					SeenThrough(sh.gid_map, gids[i % gids.size()], kOverflowGid));
 			return bad ? 1 : 0;
 		});
 		ASSERT_EQ(child.setup_error(), 0);
