@@ -222,7 +222,7 @@ mutate-list: ## The mutants of ci/series/mutants.json, each with the behaviour i
 	$(Q)O=$(O) $(CI)/series/mutate --list
 
 ##@ Regressions
-check-series: deps ## Every prefix of the series: build (USER_NS=y/n), boot, test; a table
+check-series: deps ## Every prefix of the series: build (USER_NS=y/n), boot, test; a table (FROM=N: from prefix N on)
 	$(Q)$(CI)/series/check-prefixes
 
 bisect-series: deps ## First patch of the series failing TEST='<gtest filter>'
