@@ -66,7 +66,7 @@ TEST_F(Regression, Cve_2018_18955_LargeNestedMapTranslatesKernelIdsUp)
 	for (unsigned owner : kOwners) {
 		files.push_back(std::make_unique<ScratchFile>(
 			("cve-2018-18955-" + std::to_string(owner)).c_str(), owner, owner, 0644));
-		ASSERT_TRUE(files.back()->ok());
+		ASSERT_THAT(files.back()->status(), ErrnoIs(0));
 	}
 	Channel pid_ch, done;
 	UsernsChild outer([&] {

@@ -418,7 +418,7 @@ TEST_F(Translation, LargeMapTranslatesEveryExtent)
 	for (int i = 0; i < kExtents; i++) {
 		std::string name = "xlate-large-" + std::to_string(i);
 		files.push_back(std::make_unique<ScratchFile>(name.c_str(), kid(i), kid(i), 0644));
-		ASSERT_TRUE(files.back()->ok());
+		ASSERT_THAT(files.back()->status(), ErrnoIs(0));
 	}
 	ScratchFile between("xlate-large-between", kid(3) + 1, kid(3) + 1, 0644);
 	ASSERT_TRUE(between.ok());
@@ -579,7 +579,7 @@ TEST_F(Translation, EveryStatCallTranslatesTheMapShapesRuntimesWrite)
 			std::string name = "xlate-shape-" + std::to_string(i);
 			files.push_back(std::make_unique<ScratchFile>(name.c_str(), uids[i % uids.size()],
 								      gids[i % gids.size()], 0644));
-			ASSERT_TRUE(files.back()->ok()) << name;
+			ASSERT_THAT(files.back()->status(), ErrnoIs(0)) << name;
 		}
 		UsernsChild child([&] {
 			int bad = 0;

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 // ScratchFile: a file in /tmp with a given owner and mode, removed when
-// the test ends.
+// the test ends. status() is the errno of the step that failed, if one
+// did (ErrnoOr, as every helper reports): ASSERT_THAT(f.status(), ErrnoIs(0)).
 #pragma once
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <string>
+
+#include "errno_or.h"
 
 class ScratchFile {
 public:
@@ -16,16 +20,16 @@ public:
 	{
 		unlink(path_.c_str());
 		int fd = open(path_.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
-		if (fd >= 0)
-			close(fd);
-		ok_ = fd >= 0 && chown(path_.c_str(), uid, gid) == 0 &&
-		      chmod(path_.c_str(), mode) == 0;
+		if (fd < 0 || close(fd) != 0 || chown(path_.c_str(), uid, gid) != 0 ||
+		    chmod(path_.c_str(), mode) != 0)
+			status_ = Status::Errno(errno);
 	}
 	~ScratchFile() { unlink(path_.c_str()); }
-	bool ok() const { return ok_; }
+	const Status &status() const { return status_; }
+	bool ok() const { return status_.ok(); }
 	const char *path() const { return path_.c_str(); }
 
 private:
 	std::string path_;
-	bool ok_ = false;
+	Status status_;
 };
