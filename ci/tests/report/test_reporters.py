@@ -3,7 +3,8 @@
 
 data/ holds what real guests sent home: a whole passing run of our kernel
 (console, kernel log with KUnit's KTAP, gtest XML), the reference's gtest
-XML of a USER_NS=n run (its skips), and a bench-smoke run. Each broken case (a
+XML of a USER_NS=n run (its skips), a bench-smoke run, and make bench's icount
+runs of ours (n and y) with the map shapes and ls -ln. Each broken case (a
 truncated XML, a panic, a lost guest, KUnit dying mid-suite) is made from
 those by cutting or adding to a copy, so it is the real format that
 breaks. Run by `make test-host` (ctest), or alone:
@@ -221,6 +222,27 @@ class BenchReport(Scratch):
         report = harness.load_json(os.path.join(self.tmp, "bench", "results.json"))
         self.assertTrue(report["rows"])
         self.assertEqual(report["wall_seconds"], 5)
+
+    def test_a_run_with_map_shapes_gives_a_goal_per_shape_and_the_command_table(self):
+        # make bench's icount runs of ours, USER_NS=n and =y: extent counts,
+        # the named map shapes and the busybox ls -ln case side by side.
+        shutil.copytree(os.path.join(DATA, "bench-shapes"), os.path.join(self.tmp, "bench"))
+        r = run(sys.executable, BENCH_REPORT, os.path.join(self.tmp, "bench"),
+                env={"O": self.tmp})
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        report = harness.load_json(os.path.join(self.tmp, "bench", "results.json"))
+        goals = {g["goal"]: g["met"] for g in report["goals"]}
+        # 592.2 vs 587.2 in the initial namespace; 626.2 with the owner in
+        # the second extent of a rootless map.
+        self.assertTrue(goals["-Os fstat, initial namespace: ours USER_NS=y at most 1% above "
+                              "USER_NS=n"])
+        self.assertFalse(goals["-Os fstat, child namespace, rootless-owner-second: ours "
+                               "USER_NS=y at most 3% above USER_NS=n"])
+        self.assertIn("-Os statx, child namespace, one extent (moonshot): ours USER_NS=y at "
+                      "most 1% above USER_NS=n", goals)
+        per_file = {(c["variant"], c["fs"], c["extents"]): c["per_file"] for c in report["command"]}
+        self.assertIn(("ours-userns-y", "tmpfs", "rootless-owner-second"), per_file)
+        self.assertIn("child, rootless-owner-second", r.stdout)
 
     def test_seconds_without_its_value_is_a_usage_error(self):
         r = run(sys.executable, BENCH_REPORT, self.tmp, "--seconds")
