@@ -509,16 +509,28 @@ TEST_F(Translation, EveryStatCallSearchesAMapOfSeveralExtentsBesideAOneExtentMap
 	}
 }
 
-// A kernel id seen through map (lines "first lower count"), or overflow
-// when no line maps it: the model the next test checks the kernel with.
+// The extents of a map text (lines "first lower count"); none for nullptr.
+struct Extent {
+	unsigned first, lower, count;
+};
+std::vector<Extent> ExtentsOf(const char *map)
+{
+	std::vector<Extent> extents;
+	Extent e;
+	int used;
+	for (const char *p = map;
+	     map && sscanf(p, "%u %u %u\n%n", &e.first, &e.lower, &e.count, &used) == 3; p += used)
+		extents.push_back(e);
+	return extents;
+}
+
+// A kernel id seen through map, or overflow when no line maps it: the
+// model the next test checks the kernel with.
 unsigned SeenThrough(const char *map, unsigned kid, unsigned overflow)
 {
-	unsigned first, lower, count;
-	int used;
-	for (const char *p = map; map && sscanf(p, "%u %u %u\n%n", &first, &lower, &count, &used) == 3;
-	     p += used) {
-		if (kid >= lower && kid - lower < count)
-			return first + (kid - lower);
+	for (const Extent &e : ExtentsOf(map)) {
+		if (kid >= e.lower && kid - e.lower < e.count)
+			return e.first + (kid - e.lower);
 	}
 	return overflow;
 }
@@ -528,11 +540,8 @@ unsigned SeenThrough(const char *map, unsigned kid, unsigned overflow)
 std::vector<unsigned> EdgesOf(const char *map)
 {
 	std::vector<unsigned> ids;
-	unsigned first, lower, count;
-	int used;
-	for (const char *p = map; map && sscanf(p, "%u %u %u\n%n", &first, &lower, &count, &used) == 3;
-	     p += used) {
-		for (unsigned id : {lower - 1, lower, lower + count - 1, lower + count})
+	for (const Extent &e : ExtentsOf(map)) {
+		for (unsigned id : {e.lower - 1, e.lower, e.lower + e.count - 1, e.lower + e.count})
 			ids.push_back(id);
 	}
 	return ids;
