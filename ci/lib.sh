@@ -110,6 +110,20 @@ pack_cpio() {
 	(cd "$dir" && find . "$@" | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet)
 }
 
+# bundle_program PROGRAM ROOT [DEST]: a Debian program into the tree ROOT
+# that becomes a cpio, at DEST (default: its own path) with its mode, and
+# the shared libraries it loads (ldd), at their paths.
+bundle_program() {
+	local prog=$1 root=$2 dest=${3:-$1} lib
+	[ -x "$prog" ] || die "$prog is missing: make deps installs its package"
+	mkdir -p "$root$(dirname "$dest")"
+	cp -L --preserve=mode "$prog" "$root$dest"
+	for lib in $(ldd "$prog" | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+
 # kernel_make SRC KBUILD TARGET...: kbuild out of tree (O=KBUILD) through
 # ccache, with the build identity fixed so an unchanged tree relinks
 # nothing. ci/build/build-kernel and ci/build/storage-modules share it.

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "clients.h"
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+std::string MapLine(unsigned first, unsigned lower_first, unsigned count)
+{
+	char line[40];
+	snprintf(line, sizeof(line), "%10u %10u %10u\n", first, lower_first, count);
+	return line;
+}
+
+void Record(const std::string &key, const ErrnoOr<ProgramRun> &run)
+{
+	std::string text = run.ok() ? "exit " + std::to_string(run.value().status) + ": " +
+					      run.value().output
+				    : "not run: " + ErrnoName(run.error());
+	::testing::Test::RecordProperty(key, text);
+}
+
+ErrnoOr<ProgramRun> RunRecorded(const std::string &key, const std::vector<std::string> &argv,
+				const std::function<int()> &before)
+{
+	ErrnoOr<ProgramRun> run = RunProgram(argv, before);
+	Record(key, run);
+	return run;
+}
+
+MappedNamespace::MappedNamespace(unsigned uid_base, unsigned gid_base, const std::string &projid_map)
+	: child_([] { return 0; })
+{
+	ok_ = child_.setup_error() == 0 &&
+	      child_.WriteMap("uid_map", "0 " + std::to_string(uid_base) + " 1000\n").ok() &&
+	      child_.WriteMap("gid_map", "0 " + std::to_string(gid_base) + " 1000\n").ok() &&
+	      (projid_map.empty() || child_.WriteMap("projid_map", projid_map).ok());
+}
+
+namespace {
+
+void RemoveTree(const std::string &path)
+{
+	nftw(path.c_str(), [](const char *p, const struct stat *, int, struct FTW *) { return remove(p); },
+	     16, FTW_DEPTH | FTW_PHYS);
+}
+
+}  // namespace
+
+ScratchDir::ScratchDir(const char *name, uid_t uid, gid_t gid, mode_t mode)
+	: path_(std::string("/tmp/") + name)
+{
+	RemoveTree(path_);
+	ok_ = mkdir(path_.c_str(), 0700) == 0 && chown(path_.c_str(), uid, gid) == 0 &&
+	      chmod(path_.c_str(), mode) == 0;
+}
+
+ScratchDir::~ScratchDir()
+{
+	RemoveTree(path_);
+}
+
+bool MakeFile(const std::string &path, uid_t uid, gid_t gid, mode_t mode)
+{
+	int fd = open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+	return fd >= 0 && close(fd) == 0 && chown(path.c_str(), uid, gid) == 0 &&
+	       chmod(path.c_str(), mode) == 0;
+}

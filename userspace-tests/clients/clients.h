@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+// What the tests of real clients share: where Debian puts the tools (make
+// test-clients packs them, ci/run/clients-build), the users the guest's
+// /etc grants ids to, and a namespace parked with maps its parent wrote.
+// Every tool's run is recorded as a test property, so the host can compare
+// ours with the reference line for line (ci/report/clients-compare).
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "program.h"
+#include "userns.h"
+
+// /etc/subuid and /etc/subgid grant the test user (kTestUid, "tester")
+// this range of ids.
+constexpr unsigned kSubidBase = 100000;
+constexpr unsigned kSubidCount = 65536;
+
+// A map file line as the kernel shows it ("%10u %10u %10u\n").
+std::string MapLine(unsigned first, unsigned lower_first, unsigned count);
+
+// RecordProperty(key, "exit N: output") for the host's comparison.
+void Record(const std::string &key, const ErrnoOr<ProgramRun> &run);
+
+// Runs a program (RunProgram), records its run under key and returns it.
+ErrnoOr<ProgramRun> RunRecorded(const std::string &key, const std::vector<std::string> &argv,
+				const std::function<int()> &before = nullptr);
+
+// A child parked in a new user namespace whose maps this process (root)
+// wrote: uids 0..999 are uid_base.., gids 0..999 are gid_base.., and, when
+// projid_map is not empty, that projid_map. ok() when all of it worked.
+class MappedNamespace {
+public:
+	MappedNamespace(unsigned uid_base, unsigned gid_base, const std::string &projid_map = "");
+	bool ok() const { return ok_; }
+	pid_t pid() const { return child_.pid(); }
+
+private:
+	UsernsChild child_;
+	bool ok_ = false;
+};
+
+// A directory under /tmp with an owner and mode, removed with all it holds
+// when the test ends.
+class ScratchDir {
+public:
+	ScratchDir(const char *name, uid_t uid, gid_t gid, mode_t mode);
+	~ScratchDir();
+	bool ok() const { return ok_; }
+	const std::string &path() const { return path_; }
+	// path()/name
+	std::string operator/(const char *name) const { return path_ + "/" + name; }
+
+private:
+	std::string path_;
+	bool ok_ = false;
+};
+
+// Creates (or truncates) a file owned by uid:gid with mode; false on failure.
+bool MakeFile(const std::string &path, uid_t uid, gid_t gid, mode_t mode);
