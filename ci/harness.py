@@ -84,7 +84,8 @@ def load_json(path, default=None):
 def gtest_cases(path):
     """The cases of a gtest XML report, in order, each a dict: area (the
     suite, without a parameterised prefix), name (Area.Case), status (PASS,
-    FAIL or SKIP) and message (a failure's or skip's, whole).
+    FAIL or SKIP), message (a failure's or skip's, whole) and properties
+    (what the case recorded with RecordProperty, name to value).
     Cases gtest did not run (filtered out, disabled) are left out. Raises
     ET.ParseError for a truncated or malformed file."""
     cases = []
@@ -103,7 +104,8 @@ def gtest_cases(path):
         else:
             status, msg = PASS, ""
         cases.append({"area": area, "name": f"{area}.{case.get('name')}", "status": status,
-                      "message": msg})
+                      "message": msg,
+                      "properties": {p.get("name"): p.get("value") for p in case.iter("property")}})
     return cases
 
 

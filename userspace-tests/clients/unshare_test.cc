@@ -6,6 +6,7 @@
 // write the ranges /etc/subuid and /etc/subgid grant. What the command
 // inside sees is the kernel's answer.
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -17,12 +18,13 @@ constexpr const char *kUnshare = "/usr/bin/unshare";
 
 USERNS_AREA(Unshare);
 
-ErrnoOr<ProgramRun> UnshareAsTester(const std::string &key, std::vector<std::string> options,
+ErrnoOr<ProgramRun> UnshareAsTester(const std::string &key, const std::vector<std::string> &options,
 				    const std::string &script)
 {
-	options.insert(options.begin(), kUnshare);
-	options.insert(options.end(), {"/bin/sh", "-c", script});
-	return RunRecorded(key, options, AsTestUser);
+	std::vector<std::string> argv{kUnshare};
+	argv.insert(argv.end(), options.begin(), options.end());
+	argv.insert(argv.end(), {"/bin/sh", "-c", script});
+	return RunRecorded(key, argv, AsTestUser);
 }
 
 TEST_F(Unshare, MapRootUserMakesTheCallerRootAndDeniesSetgroups)
