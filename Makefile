@@ -50,6 +50,9 @@ CI := $(TOP)/ci
 # lib <function> <args>: a fact from ci/lib.sh, the one place each is defined.
 lib = $(shell . $(CI)/lib.sh && $(1))
 DEBUG ?= 0
+ifeq ($(filter 0 1 faults kcsan,$(DEBUG)),)
+$(error DEBUG must be 0, 1, faults (debug and fault injection) or kcsan, not '$(DEBUG)')
+endif
 # KERNEL_SRC=<kernel tree>: build and run that tree (a stable branch, a
 # distribution tree, ...) instead of the pinned source; PATCHES is ignored.
 KERNEL_SRC ?=
@@ -87,7 +90,7 @@ FRAGMENTS := $(call lib,config_fragments $(USERNS) $(OPT) $(DEBUG)) $(EXTRA_FRAG
 STRICT_SKIPS := $(if $(and $(or $(filter ours,$(TREE)),$(filter 1,$(STAMPED))),$(filter y,$(USERNS))),1,0)
 
 .PHONY: all help compare deps fetch tree config kernel tests initramfs abi-module storage-modules abi-check run test bench bench-smoke \
-	apply kselftest test-clients host-tests-only lava-jobs lava-artifacts lava-run test-host test-slow mutate mutate-list reference profile-fstat check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
+	apply kselftest test-clients test-faults test-kcsan host-tests-only lava-jobs lava-artifacts lava-run test-host test-slow mutate mutate-list reference profile-fstat check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
 
 ##@ Run
 all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
@@ -109,6 +112,13 @@ kselftest: deps ## The kernel's user-namespace selftests in the guest, ours vs t
 test-clients: deps ## Real clients in the guest (newuidmap, unshare, setfacl, setcap, chattr), ours vs the reference
 	$(Q)ACCEL=$(ACCEL) BOOT_TIMEOUT=$(BOOT_TIMEOUT) RUN_TIMEOUT=$(RUN_TIMEOUT) FILTER="$(FILTER)" \
 		$(CI)/run/test-clients
+
+test-faults: deps ## Every allocation of the map writes, unshare, clone, setns, map reads failed in turn, ours vs the reference
+	$(Q)ACCEL=$(ACCEL) BOOT_TIMEOUT=300 RUN_TIMEOUT=3600 FILTER="$(FILTER)" \
+		$(CI)/run/test-faults
+
+test-kcsan: deps ## The racing tests and concurrent fuzzing under KCSAN, ours vs the reference
+	$(Q)ACCEL=$(ACCEL) BOOT_TIMEOUT=300 RUN_TIMEOUT=3600 $(CI)/run/test-kcsan
 
 reference: ## Run the suite on the unpatched pinned kernel (same as PATCHES=none)
 	$(Q)$(MAKE) run PATCHES=none
@@ -288,7 +298,8 @@ distclean: ## Remove everything under O= (source, kernels, ccache)
 #: PATCHES=none|series|N   the reference, the whole series (default), or its first N patches
 #: USERNS=y|n              CONFIG_USER_NS (default y)
 #: OPT=s|2                 -Os (tinyconfig's default) or -O2, as distributions build
-#: DEBUG=0|1               the debug kernel: KASAN, lockdep, kmemleak, hung-task panics
+#: DEBUG=0|1|faults|kcsan  the debug kernel (KASAN, lockdep, kmemleak, hung-task panics),
+#:                         it with fault injection, or the KCSAN kernel
 #: KERNEL_SRC=<tree>       build and run that kernel tree instead of the pinned one
 #: KERNEL_DEB_VERSION=...  another linux-source-6.12 from the archive (KERNEL_DEB_SHA256= to pin)
 #: EXTRA_FRAGMENTS=<files> more kernel config fragments, merged after ours

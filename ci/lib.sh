@@ -83,11 +83,22 @@ series_patches() {
 # checks out under $O/src: the reference or ours.
 tree_name() { if [ "$1" = none ]; then echo ref; else echo ours; fi; }
 
+# debug_suffix DEBUG: a variant name's checker suffix. DEBUG is 0 (none),
+# 1 (the debug kernel), faults (it, with fault injection) or kcsan.
+debug_suffix() {
+	case "${1:-0}" in
+	0) ;;
+	1) echo -debug ;;
+	faults | kcsan) echo "-$1" ;;
+	*) die "DEBUG must be 0, 1, faults or kcsan, not '$1'" ;;
+	esac
+}
+
 # variant_name TREE USERNS [OPT [DEBUG]]: the name of one kernel build, its
 # directory under $O/kbuild and its results under $O/results.
 variant_name() {
 	printf '%s-userns-%s%s%s\n' "$1" "$2" "$([ "${3:-s}" = 2 ] && echo -O2)" \
-		"$([ "${4:-0}" = 1 ] && echo -debug)"
+		"$(debug_suffix "${4:-0}")"
 }
 
 # config_fragments USERNS [OPT [DEBUG]]: the kernel-config/ fragments of a
@@ -97,7 +108,11 @@ config_fragments() {
 	echo "$d/base.config" "$d/kselftest.config" "$d/consumers.config"
 	if [ "$1" = y ]; then echo "$d/userns-on.config" "$d/kunit.config"; else echo "$d/userns-off.config"; fi
 	[ "${2:-s}" != 2 ] || echo "$d/optimize-O2.config"
-	[ "${3:-0}" != 1 ] || echo "$d/debug.config"
+	case "${3:-0}" in
+	1) echo "$d/debug.config" ;;
+	faults) echo "$d/debug.config" "$d/faults.config" ;;
+	kcsan) echo "$d/kcsan.config" ;;
+	esac
 }
 
 # pack_cpio DIR [FIND-ARG...]: DIR's tree as a newc cpio on stdout, owned
