@@ -4,7 +4,8 @@
 data/ holds what real guests sent home: a whole passing run of our kernel
 (console, kernel log with KUnit's KTAP, gtest XML), the reference's gtest
 XML of a USER_NS=n run (its skips), a bench-smoke run, and make bench's icount
-runs of ours (n and y) with the map shapes and ls -ln. Each broken case (a
+runs of ours (n and y) with the map shapes and ls -ln, and make
+test-faults' runs of ours and the reference. Each broken case (a
 truncated XML, a panic, a lost guest, KUnit dying mid-suite) is made from
 those by cutting or adding to a copy, so it is the real format that
 breaks. Run by `make test-host` (ctest), or alone:
@@ -31,6 +32,7 @@ SUMMARIZE = os.path.join(CI, "report", "summarize")
 COMPARE = os.path.join(CI, "report", "compare")
 BENCH_REPORT = os.path.join(CI, "report", "bench-report")
 KSELFTEST_COMPARE = os.path.join(CI, "report", "kselftest-compare")
+FAULTS_REPORT = os.path.join(CI, "report", "faults-report")
 RUN_FILES = ("console.log", "dmesg.txt", "gtest.xml", "exit-status", "kernel-release", "uptime")
 
 
@@ -83,7 +85,13 @@ class GtestXml(unittest.TestCase):
                     '<testcase name="C" classname="A" status="notrun"/></testsuite></testsuites>')
         self.assertEqual(harness.gtest_cases(path),
                          [{"area": "A", "name": "A.B", "status": harness.FAIL,
-                           "message": "x.cc:1\nExpected: 1"}])
+                           "message": "x.cc:1\nExpected: 1", "properties": {}}])
+
+    def test_a_cases_recorded_properties_are_read(self):
+        cases = harness.gtest_cases(os.path.join(DATA, "faults", "ours", "gtest.xml"))
+        unshare = [c for c in cases if c["name"] == "FailedAllocation.UnshareFailsCleanly"]
+        self.assertEqual(set(unshare[0]["properties"]), {"points", "outcomes", "untouched"})
+        self.assertEqual(unshare[0]["properties"]["untouched"], "success")
 
 
 class Ktap(unittest.TestCase):
@@ -248,6 +256,72 @@ class BenchReport(Scratch):
         r = run(sys.executable, BENCH_REPORT, self.tmp, "--seconds")
         self.assertEqual(r.returncode, 2)
         self.assertNotIn("Traceback", r.stderr)
+
+
+class FaultsReport(Scratch):
+    """ci/report/faults-report on make test-faults' saved runs: 17 sweeps
+    on ours and on the reference, both passing."""
+
+    def runs(self):
+        for side in ("ours", "ref"):
+            shutil.copytree(os.path.join(DATA, "faults", side), os.path.join(self.tmp, side))
+        return os.path.join(self.tmp, "ours"), os.path.join(self.tmp, "ref")
+
+    def report(self, ours, ref):
+        out = os.path.join(self.tmp, "report")
+        r = run(sys.executable, FAULTS_REPORT, "--out", out, ours, ref)
+        return r, harness.load_json(os.path.join(out, "results.json"), {}), \
+            harness.load_json(os.path.join(out, "summary.json"), {})
+
+    def edit(self, path, old, new):
+        with open(path) as f:
+            text = f.read()
+        self.assertIn(old, text)
+        with open(path, "w") as f:
+            f.write(text.replace(old, new, 1))
+
+    def test_the_saved_runs_pass_with_a_row_per_sweep(self):
+        r, results, summary = self.report(*self.runs())
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(len(results["rows"]), 17)
+        self.assertEqual(summary["status"], "pass")
+        self.assertEqual(summary["counts"]["passed"], 17)
+        self.assertIn("faults: 17 operations swept on ours", r.stdout)
+        second = [row for row in results["rows"]
+                  if row["operation"] == "FailedAllocation.ASecondWriteIsEpermWhateverAllocationFails"]
+        self.assertEqual(second[0]["ours"], "2 points: ENOMEM x1, EPERM x1; untouched EPERM")
+
+    def test_an_outcome_only_one_kernel_has_is_reported_not_failed(self):
+        ours, ref = self.runs()
+        self.edit(os.path.join(ref, "gtest.xml"), 'value="ENOMEM x1, EPERM x1"',
+                  'value="EFAULT x1, EPERM x1"')
+        r, results, summary = self.report(ours, ref)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(summary["status"], "pass")
+        self.assertIn("FailedAllocation.ASecondWriteIsEpermWhateverAllocationFails", results["differ"])
+
+    def test_a_failed_sweep_on_ours_fails_and_one_on_the_reference_is_noted(self):
+        ours, ref = self.runs()
+        for d in (ours, ref):
+            summary = harness.load_json(os.path.join(d, "summary.json"))
+            summary.update(status="fail", reasons=["1 test(s) failed"],
+                           failures=["FailedAllocation.UnshareFailsCleanly: n=12: EAGAIN"])
+            with open(os.path.join(d, "summary.json"), "w") as f:
+                json.dump(summary, f)
+        r, results, summary = self.report(ours, ref)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertEqual(summary["status"], "fail")
+        self.assertIn("ours: 1 test(s) failed", summary["reasons"])
+        self.assertIn("reference failed FailedAllocation.UnshareFailsCleanly: n=12: EAGAIN",
+                      summary["notes"])
+
+    def test_a_lost_run_of_ours_fails(self):
+        ours, ref = self.runs()
+        shutil.rmtree(ours)
+        os.makedirs(ours)
+        r, _, summary = self.report(ours, ref)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertEqual(summary["status"], "lost")
 
 
 if __name__ == "__main__":
