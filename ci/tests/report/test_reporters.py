@@ -4,8 +4,9 @@
 data/ holds what real guests sent home: a whole passing run of our kernel
 (console, kernel log with KUnit's KTAP, gtest XML), the reference's gtest
 XML of a USER_NS=n run (its skips), a bench-smoke run, and make bench's icount
-runs of ours (n and y) with the map shapes and ls -ln, and make
-test-faults' runs of ours and the reference. Each broken case (a
+runs of ours (n and y) with the map shapes and ls -ln, make
+test-faults' runs of ours and the reference, and a KCSAN kernel's fuzz
+run with the race it reported at boot. Each broken case (a
 truncated XML, a panic, a lost guest, KUnit dying mid-suite) is made from
 those by cutting or adding to a copy, so it is the real format that
 breaks. Run by `make test-host` (ctest), or alone:
@@ -33,6 +34,7 @@ COMPARE = os.path.join(CI, "report", "compare")
 BENCH_REPORT = os.path.join(CI, "report", "bench-report")
 KSELFTEST_COMPARE = os.path.join(CI, "report", "kselftest-compare")
 FAULTS_REPORT = os.path.join(CI, "report", "faults-report")
+KCSAN_REPORT = os.path.join(CI, "report", "kcsan-report")
 RUN_FILES = ("console.log", "dmesg.txt", "gtest.xml", "exit-status", "kernel-release", "uptime")
 
 
@@ -322,6 +324,65 @@ class FaultsReport(Scratch):
         r, _, summary = self.report(ours, ref)
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
         self.assertEqual(summary["status"], "lost")
+
+
+class KcsanReport(Scratch):
+    """ci/report/kcsan-report on a KCSAN kernel's saved fuzz run, which
+    reported one race at boot (lapic_cal_handler / setup_boot_APIC_clock).
+    The build directory is made here: objects whose symbols stand for the
+    series' files and for one it does not change."""
+
+    def kbuild(self, ours, other):
+        kbuild = os.path.join(self.tmp, "kbuild")
+        for obj, fns in (("kernel/user_namespace.o", ours), ("kernel/fork.o", other)):
+            src = os.path.join(self.tmp, os.path.basename(obj) + ".c")
+            with open(src, "w") as f:
+                f.write("".join(f"void {fn}(void) {{}}\n" for fn in fns))
+            os.makedirs(os.path.dirname(os.path.join(kbuild, obj)), exist_ok=True)
+            subprocess.run(["gcc", "-c", src, "-o", os.path.join(kbuild, obj)], check=True)
+        return kbuild
+
+    def run_dir(self, name, rename=None):
+        d = os.path.join(self.tmp, name)
+        shutil.copytree(os.path.join(DATA, "kcsan-fuzz"), d)
+        if rename:
+            path = os.path.join(d, "dmesg.txt")
+            with open(path) as f:
+                text = f.read()
+            with open(path, "w") as f:
+                f.write(text.replace(*rename))
+        return d
+
+    def report(self, *args):
+        out = os.path.join(self.tmp, "report")
+        r = run(sys.executable, KCSAN_REPORT, "--out", out, *args)
+        return r, harness.load_json(os.path.join(out, "results.json"), {})
+
+    def test_a_race_elsewhere_is_listed_and_passes(self):
+        kbuild = self.kbuild(["idmap_install", "map_id_up"], ["copy_process"])
+        r, results = self.report("--ours", kbuild, self.run_dir("ours"),
+                                 "--ref", kbuild, self.run_dir("ref"))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(len(results["rows"]), 1)
+        row = results["rows"][0]
+        self.assertEqual(row["race"], "data-race in lapic_cal_handler / setup_boot_APIC_clock")
+        self.assertEqual(row["accessors"], ["lapic_cal_handler", "setup_boot_APIC_clock"])
+        self.assertFalse(row["in_series_files"])
+        self.assertTrue(row["reference_too"])
+
+    def test_a_race_in_the_series_files_fails_by_name(self):
+        kbuild = self.kbuild(["idmap_install", "map_id_up"], ["copy_process"])
+        ours = self.run_dir("ours", ("lapic_cal_handler", "idmap_install"))
+        r, results = self.report("--ours", kbuild, ours)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertTrue(results["rows"][0]["in_series_files"])
+        self.assertIn("data race in the series' files (idmap_install)", r.stdout)
+
+    def test_a_header_inline_other_files_define_too_is_not_ours(self):
+        kbuild = self.kbuild(["idmap_install", "lapic_cal_handler"], ["lapic_cal_handler"])
+        r, results = self.report("--ours", kbuild, self.run_dir("ours"))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertFalse(results["rows"][0]["in_series_files"])
 
 
 if __name__ == "__main__":
