@@ -39,6 +39,17 @@ void SleepMs(int ms)
 	nanosleep(&ts, nullptr);
 }
 
+// Writes map as the uid and the gid map of child's namespace: 0, or the
+// errno of the first step that failed (the namespace's creation included).
+int MapBoth(const UsernsChild &child, const std::string &map)
+{
+	if (child.setup_error())
+		return child.setup_error();
+	if (int err = ErrnoOf(child.WriteMap("uid_map", map)))
+		return err;
+	return ErrnoOf(child.WriteMap("gid_map", map));
+}
+
 // One cycle, from root of the namespace the cycles run in: a child
 // namespace (a parked process) with uid and gid maps map written from
 // here; inside it, its process creates a grandchild namespace (another
@@ -59,11 +70,7 @@ int Cycle(const std::string &map)
 		CHILD_CHECK_EQ(grandchild.Finish(), 0);
 		return 0;
 	});
-	if (child.setup_error())
-		return child.setup_error();
-	if (int err = ErrnoOf(child.WriteMap("uid_map", map)))
-		return err;
-	if (int err = ErrnoOf(child.WriteMap("gid_map", map)))
+	if (int err = MapBoth(child, map))
 		return err;
 	switch (int rc = child.Finish()) {
 	case 0:
@@ -120,11 +127,7 @@ int LargeMapCycle()
 {
 	static const std::string map = ManyExtents(340, 0, 2);
 	UsernsChild child([] { return 0; });
-	if (child.setup_error())
-		return child.setup_error();
-	if (int err = ErrnoOf(child.WriteMap("uid_map", map)))
-		return err;
-	if (int err = ErrnoOf(child.WriteMap("gid_map", map)))
+	if (int err = MapBoth(child, map))
 		return err;
 	return child.Finish() == 0 ? 0 : EIO;
 }
