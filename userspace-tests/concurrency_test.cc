@@ -2,6 +2,7 @@
 // Concurrency: a map is installed once, atomically. Racing writers see
 // exactly one success; racing readers see no map or all of it.
 #include <fcntl.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -141,6 +142,51 @@ TEST_F(Concurrency, ReadersSeeNoMapOrWholeMap)
 			t.join();
 		EXPECT_EQ(wrong.load(), 0) << "of " << reads.load() << " reads";
 		EXPECT_EQ(ReadFile(path), whole);
+		EXPECT_EQ(child.Finish(), 0);
+	}
+}
+
+// Many publications, each raced by a reader spinning on an open map fd:
+// the read is empty before the write and the whole map after, never
+// anything else. Cheap here; make test-kcsan repeats it, so that the data
+// race detector watches the count while it is published (a map's count is
+// written once, so one publication rarely falls in a watchpoint).
+TEST_F(Concurrency, ReadersSpinningOnEachPublicationSeeNoMapOrTheWholeOne)
+{
+	constexpr int kPublications = 100;
+	const std::string text = "0 100000 65536\n";
+	char whole[64];
+	snprintf(whole, sizeof(whole), "%10u %10u %10u\n", 0, 100000, 65536);
+	for (int i = 0; i < kPublications; i++) {
+		UsernsChild child([] { return 0; });
+		ASSERT_EQ(child.setup_error(), 0);
+		FileDescriptor fd(open(ProcPath(child.pid(), "uid_map").c_str(), O_RDONLY | O_CLOEXEC));
+		ASSERT_TRUE(fd.valid());
+		std::atomic<bool> reading{false}, give_up{false};
+		std::atomic<int> wrong{0};
+		std::thread reader([&] {
+			char buf[128];
+			while (!give_up.load()) {
+				ssize_t n = pread(fd.get(), buf, sizeof(buf), 0);
+				reading = true;
+				if (n > 0) {
+					if (std::string(buf, n) != whole)
+						wrong++;
+					return;
+				}
+				if (n < 0) {
+					wrong++;
+					return;
+				}
+			}
+		});
+		while (!reading.load())
+			sched_yield();
+		Status written = child.WriteMap("uid_map", text);
+		give_up = !written.ok();
+		reader.join();
+		EXPECT_THAT(written, ErrnoIs(0)) << "publication " << i;
+		EXPECT_EQ(wrong.load(), 0) << "publication " << i;
 		EXPECT_EQ(child.Finish(), 0);
 	}
 }
