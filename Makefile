@@ -9,11 +9,28 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := all
 MAKEFLAGS += --no-print-directory
 
-include kernel.lock
-export KERNEL_PKG KERNEL_DEB_VERSION KERNEL_DEB_SHA256 KERNEL_TARBALL
+TOP := $(CURDIR)
+CI := $(TOP)/ci
+# lib <function> <args>: a fact from ci/lib.sh, the one place each is defined.
+lib = $(shell . $(CI)/lib.sh && $(1))
+
+# LINE=<version>: the kernel line, each with its own queue and pin
+# (ci/lib.sh: patches/ and kernel.lock for the default line, 6.12;
+# patches/<line>/ for another). A line's builds and results go to
+# $(O)/line-<line>; the default line's to $(O) itself.
+LINES := $(call lib,kernel_lines)
+LINE ?= $(firstword $(LINES))
+ifeq ($(filter $(LINES),$(LINE)),)
+$(error no kernel line '$(LINE)'; the lines are: $(LINES))
+endif
+include $(call lib,line_lock $(LINE))
+PATCH_DIR := $(call lib,line_patch_dir $(LINE))
+export KERNEL_PKG KERNEL_DEB_VERSION KERNEL_DEB_SHA256 KERNEL_TARBALL LINE PATCH_DIR
 
 O ?= out
-override O := $(abspath $(O))
+override O := $(call lib,line_out $(abspath $(O)) $(LINE))
+# One compiler cache for every line: the suite's objects do not depend on it.
+export CCACHE_DIR ?= $(patsubst %/line-$(LINE),%,$(O))/ccache
 PATCHES ?= series
 USERNS ?= y
 V ?= 0
@@ -45,10 +62,6 @@ else
 Q := @
 endif
 
-TOP := $(CURDIR)
-CI := $(TOP)/ci
-# lib <function> <args>: a fact from ci/lib.sh, the one place each is defined.
-lib = $(shell . $(CI)/lib.sh && $(1))
 DEBUG ?= 0
 ifeq ($(filter 0 1 faults kcsan,$(DEBUG)),)
 $(error DEBUG must be 0, 1, faults (debug and fault injection) or kcsan, not '$(DEBUG)')
@@ -96,7 +109,7 @@ FRAGMENTS := $(call lib,config_fragments $(USERNS) $(OPT) $(DEBUG)) $(EXTRA_FRAG
 # A skip on our kernel with user namespaces on hides a missing feature.
 STRICT_SKIPS := $(if $(and $(or $(filter ours,$(TREE)),$(filter 1,$(STAMPED))),$(filter y,$(USERNS))),1,0)
 
-.PHONY: all help compare deps fetch tree config kernel tests initramfs abi-module storage-modules abi-check run test bench bench-smoke \
+.PHONY: all help lines compare deps fetch tree config kernel tests initramfs abi-module storage-modules abi-check run test bench bench-smoke \
 	apply kselftest test-clients test-faults test-kcsan host-tests-only lava-jobs lava-artifacts lava-run test-host test-slow mutate mutate-list reference profile-fstat check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
 
 ##@ Run
@@ -183,7 +196,7 @@ $(TESTBIN): FORCE | deps
 	$(Q)cmake -S $(TOP)/userspace-tests -B $(TESTS_BUILD) \
 		-DCMAKE_CXX_COMPILER_LAUNCHER=ccache >$(O)/tests-cmake.log || \
 		{ cat $(O)/tests-cmake.log; exit 1; }
-	$(Q)CCACHE_DIR=$(O)/ccache CCACHE_SLOPPINESS=pch_defines,time_macros \
+	$(Q)CCACHE_DIR=$(CCACHE_DIR) CCACHE_SLOPPINESS=pch_defines,time_macros \
 		cmake --build $(TESTS_BUILD) -j$(JOBS) \
 		$(if $(filter 1,$(V)),-v) 2>&1 | { grep -v -e '^\[' -e 'statically linked' -e 'getaddrinfo' -e 'MakeConnection' || true; }
 
@@ -281,6 +294,11 @@ apply: ## Apply the series onto KERNEL_SRC=<git tree> (git am -3); each patch: c
 	$(Q)test -n "$(KERNEL_SRC)" || { echo "usage: make apply KERNEL_SRC=<kernel git tree>"; exit 2; }
 	$(Q)$(CI)/series/apply "$(KERNEL_SRC)"
 
+lines: ## The kernel lines, each with its queue and pinned kernel (LINE= selects one)
+	$(Q)for l in $(LINES); do . $(CI)/lib.sh; ( . "$$(line_lock $$l)"; \
+		printf '  %-6s %-26s %s=%s\n' "$$l$$([ $$l = $(firstword $(LINES)) ] && echo '*')" \
+		"$$(line_patch_dir $$l | sed 's|^$(TOP)/||')/series" "$$KERNEL_PKG" "$$KERNEL_DEB_VERSION" ); done
+
 check-patches: ## Series file vs patches/: missing files, unlisted patches, headers
 	$(Q)$(CI)/series/lint
 
@@ -302,13 +320,14 @@ distclean: ## Remove everything under O= (source, kernels, ccache)
 	$(Q)rm -rf $(O)
 
 # The knobs, one a line: `make help` prints them.
+#: LINE=<line>             the kernel line: its queue, pin and build directory (make lines)
 #: PATCHES=none|series|N   the reference, the whole series (default), or its first N patches
 #: USERNS=y|n              CONFIG_USER_NS (default y)
 #: OPT=s|2                 -Os (tinyconfig's default) or -O2, as distributions build
 #: DEBUG=0|1|faults|kcsan  the debug kernel (KASAN, lockdep, kmemleak, hung-task panics),
 #:                         it with fault injection, or the KCSAN kernel
 #: KERNEL_SRC=<tree>       build and run that kernel tree instead of the pinned one
-#: KERNEL_DEB_VERSION=...  another linux-source-6.12 from the archive (KERNEL_DEB_SHA256= to pin)
+#: KERNEL_DEB_VERSION=...  another version of the line's linux-source from the archive (KERNEL_DEB_SHA256= to pin)
 #: EXTRA_FRAGMENTS=<files> more kernel config fragments, merged after ours
 #: FILTER=<gtest filter>   the tests a guest run runs
 #: ACCEL=auto|kvm|tcg      the accelerator (auto: KVM only when it really boots Linux)

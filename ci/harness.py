@@ -43,8 +43,13 @@ def script(role, name):
     return os.path.join(CI_DIR, role, name)
 
 
+def line():
+    """The selected kernel line: $LINE, else the default line (ci/lib.sh)."""
+    return os.environ.get("LINE") or lib("default_line").strip()
+
+
 def series(patches_dir=None):
-    """The patch file names patches/series lists, in order."""
+    """The patch file names the selected line's series lists, in order."""
     return lib("series_patches", *([patches_dir] if patches_dir else [])).split()
 
 

@@ -72,10 +72,56 @@ tree_key() {
 	stamp_key "$(git -C "$src" rev-parse "HEAD^{tree}")" "$(git -C "$src" diff HEAD)" -- "$@"
 }
 
-# series_patches [DIR]: the patch files DIR/series (default patches/)
+# Kernel lines: the series is kept as one queue per kernel line, each with
+# its own pin. The default line's queue is patches/ and its pin kernel.lock;
+# every other line LINE has both in patches/LINE/ (series, the patches and
+# kernel.lock). A line is named by its VERSION.PATCHLEVEL, as in 6.1.
+
+# default_line: the line of kernel.lock's pin (linux-source-6.12 -> 6.12).
+default_line() { sed -n 's/^KERNEL_PKG=linux-source-//p' "$TOP_DIR/kernel.lock"; }
+
+# kernel_lines: every line, the default first.
+kernel_lines() {
+	local d
+	default_line
+	for d in "$TOP_DIR"/patches/*/; do
+		[ -f "$d/series" ] && [ -f "$d/kernel.lock" ] && basename "$d"
+	done | sort -V
+}
+
+# line_check LINE: die, naming the lines there are, unless LINE is one.
+line_check() {
+	kernel_lines | grep -qxF "$1" ||
+		die "no kernel line '$1'; the lines are: $(kernel_lines | tr '\n' ' ')"
+}
+
+# line_patch_dir LINE: the directory holding LINE's series and patches.
+line_patch_dir() {
+	if [ "$1" = "$(default_line)" ]; then echo "$TOP_DIR/patches"; else echo "$TOP_DIR/patches/$1"; fi
+}
+
+# line_lock LINE: LINE's pin (KERNEL_PKG, KERNEL_DEB_VERSION, ...).
+line_lock() {
+	if [ "$1" = "$(default_line)" ]; then echo "$TOP_DIR/kernel.lock"; else echo "$TOP_DIR/patches/$1/kernel.lock"; fi
+}
+
+# line_out OUT LINE: where LINE's builds and results go under the build
+# directory OUT: OUT itself for the default line, OUT/line-LINE for another
+# (given OUT/line-LINE already, that again).
+line_out() {
+	local out=${1%/}
+	out=${out%/line-"$2"}
+	if [ "$2" = "$(default_line)" ]; then echo "$out"; else echo "$out/line-$2"; fi
+}
+
+# PATCH_DIR: the queue of the selected line, LINE (the default line's
+# when unset). The Makefile exports both.
+PATCH_DIR=${PATCH_DIR:-$(line_patch_dir "${LINE:-$(default_line)}")}
+
+# series_patches [DIR]: the patch files DIR/series (default $PATCH_DIR)
 # lists, in order: '#' starts a comment, blank lines are ignored.
 series_patches() {
-	sed -e 's/#.*//' -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "${1:-$TOP_DIR/patches}/series" |
+	sed -e 's/#.*//' -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "${1:-$PATCH_DIR}/series" |
 		grep -v '^$' || true
 }
 

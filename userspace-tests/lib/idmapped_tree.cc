@@ -4,10 +4,16 @@
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <utility>
+
+#include <gtest/gtest.h>
+
+#include "errno_matchers.h"
 
 #include "userns.h"
 
@@ -34,4 +40,22 @@ Status OpenIdmappedTree(const char *dir, const std::string &uid_map, FileDescrip
 		return ErrnoStatus(errno);
 	*tree = std::move(t);
 	return Status();
+}
+
+bool TmpfsTakesIdmaps()
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return true;  // the tests then say what the kernel did
+	return major > 6 || (major == 6 && minor >= 3);
+}
+
+bool TmpfsRefusedTheIdmap(int error)
+{
+	if (TmpfsTakesIdmaps())
+		return false;
+	EXPECT_THAT(error, ErrnoIs(EINVAL)) << "tmpfs takes no idmapped mount before Linux 6.3";
+	return true;
 }

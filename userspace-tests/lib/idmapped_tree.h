@@ -13,3 +13,15 @@
 // (uid_map when empty).
 Status OpenIdmappedTree(const char *dir, const std::string &uid_map, FileDescriptor *tree,
 			const std::string &gid_map = "");
+
+// Whether tmpfs, where the tests make their files, takes idmapped mounts:
+// from Linux 6.3 on (tmpfs got FS_ALLOW_IDMAP there). On an older kernel
+// line, 6.1 among them, mount_setattr(MOUNT_ATTR_IDMAP) refuses a tmpfs
+// mount with EINVAL, and that refusal is the rule the tests check.
+bool TmpfsTakesIdmaps();
+
+// For a test of what goes through an idmapped tmpfs, given the errno of
+// its OpenIdmappedTree(): on a line whose tmpfs takes no idmap, checks the
+// refusal (error must be EINVAL) and returns true, and the test ends
+// there; elsewhere returns false and checks nothing.
+bool TmpfsRefusedTheIdmap(int error);

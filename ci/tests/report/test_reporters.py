@@ -189,6 +189,31 @@ class Summarize(Scratch):
         n = len(harness.gtest_cases(os.path.join(DATA, "ours-userns-y", "gtest.xml")))
         self.assertEqual(r.stdout.splitlines()[-1], f"{2 * n} passed, 0 failed, 0 skipped")
 
+    def test_the_closing_line_counts_every_line_and_a_failing_one_fails_it(self):
+        self.verdict(self.saved_run())
+        other = os.path.join(self.tmp, "line-6.1", "results")
+        os.makedirs(os.path.dirname(other))
+        os.rename(os.path.join(self.tmp, "results"), other)
+        self.verdict(self.saved_run())
+        path = os.path.join(self.tmp, "results", "ours-userns-y", "gtest.xml")
+        tree = ET.parse(path)
+        ET.SubElement(next(tree.iter("testcase")), "failure", message="broke")
+        tree.write(path)
+        self.verdict(os.path.dirname(path))
+        r = run(sys.executable, SUMMARIZE, "--final", os.path.join(self.tmp, "results"), other)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        n = len(harness.gtest_cases(os.path.join(DATA, "ours-userns-y", "gtest.xml")))
+        self.assertEqual(r.stdout.splitlines()[-1], f"{2 * n - 1} passed, 1 failed, 0 skipped")
+        self.assertIn(f"{other}/summary.json", r.stdout)
+
+    def test_a_results_dir_with_no_run_fails_the_closing_line(self):
+        self.verdict(self.saved_run())
+        r = run(sys.executable, SUMMARIZE, "--final", os.path.join(self.tmp, "results"),
+                os.path.join(self.tmp, "missing"))
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("no runs in", r.stdout)
+        self.assertRegex(r.stdout.splitlines()[-1], r"^\d+ passed, 1 failed, 0 skipped$")
+
     def test_a_flag_without_its_value_is_a_usage_error(self):
         r = run(sys.executable, SUMMARIZE, os.path.join(self.tmp, "results"), "--only")
         self.assertEqual(r.returncode, 2)
