@@ -89,12 +89,6 @@ kernel_lines() {
 	done | sort -V
 }
 
-# line_check LINE: die, naming the lines there are, unless LINE is one.
-line_check() {
-	kernel_lines | grep -qxF "$1" ||
-		die "no kernel line '$1'; the lines are: $(kernel_lines | tr '\n' ' ')"
-}
-
 # line_patch_dir LINE: the directory holding LINE's series and patches.
 line_patch_dir() {
 	if [ "$1" = "$(default_line)" ]; then echo "$TOP_DIR/patches"; else echo "$TOP_DIR/patches/$1"; fi
