@@ -85,7 +85,7 @@ kernel_lines() {
 	local d
 	default_line
 	for d in "$TOP_DIR"/patches/*/; do
-		[ -f "$d/series" ] && [ -f "$d/kernel.lock" ] && basename "$d"
+		if [ -f "$d/series" ] && [ -f "$d/kernel.lock" ]; then basename "$d"; fi
 	done | sort -V
 }
 
