@@ -164,6 +164,7 @@ test-host: $(TESTBIN) fetch ## Host-side tests of the harness itself (ctest)
 # The host tests alone: the suite binary is built and the kernel fetched.
 # make test runs them in the background, beside the guests: they mostly wait.
 host-tests-only:
+	$(Q)$(call cmake_dir,$(CI)/tests,$(O)/host-tests)
 	$(Q)cmake -S $(CI)/tests -B $(O)/host-tests -DSUITE_BIN=$(TESTBIN) -DKERNEL_GIT=$(O)/src/linux.git >$(O)/host-tests.log
 	$(Q)ctest --test-dir $(O)/host-tests --output-on-failure -j$(JOBS) $(if $(filter 1,$(V)),-V) \
 		--output-junit $(O)/host-tests/junit.xml
@@ -192,11 +193,19 @@ $(BZIMAGE): FORCE
 
 tests: $(TESTBIN) ## Build the static GoogleTest binary for the guest
 
+# cmake_dir SRC BUILD: a cmake build directory belongs to one source
+# directory; when another checkout's (a clone sharing O=) holds BUILD,
+# start it over rather than fail. ccache keeps the rebuild cheap.
+cmake_dir = if [ -f $(2)/CMakeCache.txt ] && \
+	! grep -qxF 'CMAKE_HOME_DIRECTORY:INTERNAL=$(1)' $(2)/CMakeCache.txt; then \
+	echo "  CMAKE    $(2) was configured for another checkout: starting it over"; rm -rf $(2); fi
+
 $(TESTBIN): FORCE | deps
+	$(Q)$(call cmake_dir,$(TOP)/userspace-tests,$(TESTS_BUILD))
 	$(Q)cmake -S $(TOP)/userspace-tests -B $(TESTS_BUILD) \
 		-DCMAKE_CXX_COMPILER_LAUNCHER=ccache >$(O)/tests-cmake.log || \
 		{ cat $(O)/tests-cmake.log; exit 1; }
-	$(Q)CCACHE_DIR=$(CCACHE_DIR) CCACHE_SLOPPINESS=pch_defines,time_macros \
+	$(Q)CCACHE_DIR=$(CCACHE_DIR) CCACHE_BASEDIR=$(TOP) CCACHE_SLOPPINESS=pch_defines,time_macros \
 		cmake --build $(TESTS_BUILD) -j$(JOBS) \
 		$(if $(filter 1,$(V)),-v) 2>&1 | { grep -v -e '^\[' -e 'statically linked' -e 'getaddrinfo' -e 'MakeConnection' || true; }
 
