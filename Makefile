@@ -304,7 +304,7 @@ apply: ## Apply the series onto KERNEL_SRC=<git tree> (git am -3); each patch: c
 	$(Q)$(CI)/series/apply "$(KERNEL_SRC)"
 
 lines: ## The kernel lines, each with its queue and pinned kernel (LINE= selects one)
-	$(Q)for l in $(LINES); do . $(CI)/lib.sh; ( . "$$(line_lock $$l)"; \
+	$(Q). $(CI)/lib.sh; for l in $(LINES); do ( . "$$(line_lock $$l)"; \
 		printf '  %-6s %-26s %s=%s\n' "$$l$$([ $$l = $(firstword $(LINES)) ] && echo '*')" \
 		"$$(line_patch_dir $$l | sed 's|^$(TOP)/||')/series" "$$KERNEL_PKG" "$$KERNEL_DEB_VERSION" ); done
 
