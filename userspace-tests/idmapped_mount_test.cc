@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <dirent.h>
 
 #include <cstdio>
 #include <cstring>
@@ -28,7 +27,9 @@
 #include "child.h"
 #include "errno_matchers.h"
 #include "fd.h"
+#include "file_status.h"
 #include "idmapped_tree.h"
+#include "scratch_dir.h"
 #include "scratch_file.h"
 #include "userns.h"
 
@@ -55,104 +56,6 @@ public:
 private:
 	const char *name_;
 	ScratchFile file_;
-	FileDescriptor tree_;
-	int error_;
-};
-
-
-// Runs fn in a forked child as uid:gid (fsuid and fsgid too), with no
-// capabilities and umask 0; its exit status.
-int RunAs(uid_t uid, gid_t gid, const std::function<int()> &fn)
-{
-	return RunInChild([&] {
-		CHILD_CHECK_OK(BecomeUser(uid, gid));
-		umask(0);
-		return fn();
-	});
-}
-
-// A scratch directory in /tmp, owned by uid:gid with mode, removed with
-// what is in it when the test ends.
-class ScratchDir {
-public:
-	ScratchDir(const char *name, uid_t uid, gid_t gid, mode_t mode)
-		: name_(name), path_(std::string("/tmp/") + name)
-	{
-		Remove();
-		ok_ = mkdir(path_.c_str(), 0700) == 0 && chown(path_.c_str(), uid, gid) == 0 &&
-		      chmod(path_.c_str(), mode) == 0;
-	}
-	~ScratchDir() { Remove(); }
-	bool ok() const { return ok_; }
-	const char *name() const { return name_; }
-	// The path of an entry of the directory on the plain mount.
-	std::string path(const char *entry = "") const
-	{
-		return *entry ? path_ + "/" + entry : path_;
-	}
-
-private:
-	void Remove()
-	{
-		if (DIR *d = opendir(path_.c_str())) {
-			while (struct dirent *e = readdir(d))
-				if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-					unlinkat(dirfd(d), e->d_name,
-						 e->d_type == DT_DIR ? AT_REMOVEDIR : 0);
-			closedir(d);
-		}
-		rmdir(path_.c_str());
-	}
-
-	const char *name_;
-	std::string path_;
-	bool ok_ = false;
-};
-
-// stat() of path without following a last symlink: "uid:gid", or the
-// errno's name.
-std::string OwnerOf(int dirfd, const std::string &path)
-{
-	struct stat st;
-	if (fstatat(dirfd, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-		return ErrnoName(errno);
-	return std::to_string(st.st_uid) + ":" + std::to_string(st.st_gid);
-}
-
-// The mode bits of path (no symlink followed), or ~0 when stat fails.
-mode_t ModeOf(int dirfd, const std::string &path)
-{
-	struct stat st;
-	if (fstatat(dirfd, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-		return ~0u;
-	return st.st_mode & 07777;
-}
-
-// The idmap of the creation tests: uids and gids through maps that differ,
-// so an id taken back through the wrong one shows. Kernel uids 1000..1004
-// are 2000..2004 on the mount, kernel gids 1000..1004 are 3000..3004.
-constexpr const char *kUidIdmap = "1000 2000 5\n";
-constexpr const char *kGidIdmap = "1000 3000 5\n";
-
-// A scratch directory, and a detached copy of /tmp idmapped with kUidIdmap
-// and kGidIdmap to reach it through.
-class IdmappedDir {
-public:
-	IdmappedDir(const char *name, uid_t uid, gid_t gid, mode_t mode) : dir_(name, uid, gid, mode)
-	{
-		error_ = dir_.ok() ? ErrnoOf(OpenIdmappedTree("/tmp", kUidIdmap, &tree_, kGidIdmap)) : EIO;
-	}
-	// 0, or the errno of the step that failed.
-	int error() const { return error_; }
-	// The copy of /tmp.
-	int tree() const { return tree_.get(); }
-	// The directory's name in /tmp, and so in the copy.
-	const char *name() const { return dir_.name(); }
-	// The path of an entry on the plain mount.
-	std::string path(const char *entry) const { return dir_.path(entry); }
-
-private:
-	ScratchDir dir_;
 	FileDescriptor tree_;
 	int error_;
 };

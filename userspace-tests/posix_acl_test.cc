@@ -20,6 +20,7 @@
 
 #include <gtest/gtest.h>
 
+#include "acl_xattr.h"
 #include "child.h"
 #include "errno_matchers.h"
 #include "fd.h"
@@ -28,63 +29,6 @@
 #include "userns.h"
 
 namespace {
-
-// The uapi layout of an ACL xattr (linux/posix_acl_xattr.h), whose header
-// glibc's headers do not ship.
-constexpr uint32_t kAclVersion = 2;
-enum : uint16_t {
-	kUserObj = 0x01,
-	kUser = 0x02,
-	kGroupObj = 0x04,
-	kGroup = 0x08,
-	kMask = 0x10,
-	kOther = 0x20,
-};
-struct AclEntry {
-	uint16_t tag, perm;
-	uint32_t id;
-};
-
-constexpr const char *kAccess = "system.posix_acl_access";
-constexpr const char *kDefault = "system.posix_acl_default";
-constexpr uint32_t kUndefined = 0xffffffff;
-
-// An ACL (entries sorted by tag and id) as the xattr value.
-std::string AclValue(const std::vector<AclEntry> &entries)
-{
-	std::string v(reinterpret_cast<const char *>(&kAclVersion), 4);
-	for (const AclEntry &e : entries)
-		v.append(reinterpret_cast<const char *>(&e), sizeof(e));
-	return v;
-}
-
-// A minimal ACL with one named user and one named group.
-std::string NamedAcl(uint32_t uid, uint32_t gid)
-{
-	return AclValue({{kUserObj, 6, kUndefined}, {kUser, 4, uid}, {kGroupObj, 4, kUndefined},
-			 {kGroup, 4, gid}, {kMask, 6, kUndefined}, {kOther, 0, kUndefined}});
-}
-
-// The named user and group entries of an ACL xattr as "u:ID g:ID", or the
-// errno's name when it cannot be read.
-std::string NamedEntries(int dirfd, const char *path, const char *name)
-{
-	char buf[256];
-	std::string proc = dirfd == AT_FDCWD ? path
-					     : "/proc/self/fd/" + std::to_string(dirfd) + "/" + path;
-	ssize_t n = getxattr(proc.c_str(), name, buf, sizeof(buf));
-	if (n < 0)
-		return ErrnoName(errno);
-	std::string out;
-	for (ssize_t at = 4; at + (ssize_t)sizeof(AclEntry) <= n; at += sizeof(AclEntry)) {
-		AclEntry e;
-		memcpy(&e, buf + at, sizeof(e));
-		if (e.tag == kUser || e.tag == kGroup)
-			out += std::string(out.empty() ? "" : " ") + (e.tag == kUser ? "u:" : "g:") +
-			       std::to_string(e.id);
-	}
-	return out;
-}
 
 constexpr unsigned kUidBase = 100000, kGidBase = 200000;
 

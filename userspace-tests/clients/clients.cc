@@ -2,7 +2,7 @@
 #include "clients.h"
 
 #include <fcntl.h>
-#include <ftw.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,27 +40,28 @@ MappedNamespace::MappedNamespace(unsigned uid_base, unsigned gid_base, const std
 	      (projid_map.empty() || child_.WriteMap("projid_map", projid_map).ok());
 }
 
-namespace {
-
-void RemoveTree(const std::string &path)
+LoopExt4::LoopExt4(const char *image, const char *dir, const std::vector<std::string> &mkfs_options)
+	: image_(image), dir_(dir)
 {
-	nftw(path.c_str(), [](const char *p, const struct stat *, int, struct FTW *) { return remove(p); },
-	     16, FTW_DEPTH | FTW_PHYS);
+	mkdir(dir, 0755);
+	// The image exists, so mke2fs says nothing on success.
+	int fd = open(image, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+	bool sized = fd >= 0 && ftruncate(fd, 8 << 20) == 0;
+	if (fd >= 0)
+		close(fd);
+	if (!sized)
+		return;
+	std::vector<std::string> mkfs = {"/sbin/mke2fs", "-q", "-F", "-t", "ext4"};
+	mkfs.insert(mkfs.end(), mkfs_options.begin(), mkfs_options.end());
+	mkfs.push_back(image);
+	Record("mkfs", mkfs_ = RunProgram(mkfs));
+	Record("mount", mount_ = RunProgram({"/bin/mount", "-t", "ext4", "-o", "loop", image, dir}));
 }
 
-}  // namespace
-
-ScratchDir::ScratchDir(const char *name, uid_t uid, gid_t gid, mode_t mode)
-	: path_(std::string("/tmp/") + name)
+LoopExt4::~LoopExt4()
 {
-	RemoveTree(path_);
-	ok_ = mkdir(path_.c_str(), 0700) == 0 && chown(path_.c_str(), uid, gid) == 0 &&
-	      chmod(path_.c_str(), mode) == 0;
-}
-
-ScratchDir::~ScratchDir()
-{
-	RemoveTree(path_);
+	umount2(dir_.c_str(), MNT_DETACH);
+	unlink(image_.c_str());
 }
 
 bool MakeFile(const std::string &path, uid_t uid, gid_t gid, mode_t mode)

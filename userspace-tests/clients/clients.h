@@ -8,11 +8,14 @@
 
 #include <sys/types.h>
 
+#include <cerrno>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "program.h"
+#include "scratch_dir.h"
 #include "userns.h"
 
 // /etc/subuid and /etc/subgid grant the test user (kTestUid, "tester")
@@ -44,20 +47,22 @@ private:
 	bool ok_ = false;
 };
 
-// A directory under /tmp with an owner and mode, removed with all it holds
-// when the test ends.
-class ScratchDir {
+// An ext4 filesystem in an image file, made by the guest's mke2fs with
+// options and mounted at dir through a loop device (mount -o loop), for
+// the tests of a whole area: unmounted and removed when it goes. Both runs
+// are recorded (Record()) and kept for the tests to check.
+class LoopExt4 {
 public:
-	ScratchDir(const char *name, uid_t uid, gid_t gid, mode_t mode);
-	~ScratchDir();
-	bool ok() const { return ok_; }
-	const std::string &path() const { return path_; }
-	// path()/name
-	std::string operator/(const char *name) const { return path_ + "/" + name; }
+	LoopExt4(const char *image, const char *dir, const std::vector<std::string> &mkfs_options);
+	~LoopExt4();
+	LoopExt4(const LoopExt4 &) = delete;
+	LoopExt4 &operator=(const LoopExt4 &) = delete;
+	const ErrnoOr<ProgramRun> &mkfs() const { return mkfs_; }
+	const ErrnoOr<ProgramRun> &mount() const { return mount_; }
 
 private:
-	std::string path_;
-	bool ok_ = false;
+	std::string image_, dir_;
+	ErrnoOr<ProgramRun> mkfs_ = ErrnoOr<ProgramRun>::Errno(ENOEXEC), mount_ = mkfs_;
 };
 
 // Creates (or truncates) a file owned by uid:gid with mode; false on failure.

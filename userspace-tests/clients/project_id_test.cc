@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -67,34 +69,24 @@ class ProjectIdFile : public ProjectId {
 protected:
 	static void SetUpTestSuite()
 	{
-		mkdir(kMount, 0755);
-		// The image exists, so mke2fs says nothing on success.
-		FileDescriptor img(open(kImage, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600));
-		if (!img.valid() || ftruncate(img.get(), 8 << 20) != 0)
-			return;
-		Record("mkfs", mkfs_ = RunProgram({"/sbin/mke2fs", "-q", "-F", "-t", "ext4", "-I", "256",
-						   "-O", "project,quota", kImage}));
-		Record("mount", mount_ = RunProgram({"/bin/mount", "-t", "ext4", "-o", "loop", kImage, kMount}));
+		ext4_ = std::make_unique<LoopExt4>(kImage, kMount,
+						   std::vector<std::string>{"-I", "256", "-O", "project,quota"});
 	}
-	static void TearDownTestSuite()
-	{
-		umount2(kMount, MNT_DETACH);
-		unlink(kImage);
-	}
+	static void TearDownTestSuite() { ext4_.reset(); }
 	void SetUp() override
 	{
 		ProjectId::SetUp();
 		if (IsSkipped())
 			return;
-		ASSERT_EQ(mkfs_, (ProgramRun{0, ""}));
-		ASSERT_EQ(mount_, (ProgramRun{0, ""}));
+		ASSERT_EQ(ext4_->mkfs(), (ProgramRun{0, ""}));
+		ASSERT_EQ(ext4_->mount(), (ProgramRun{0, ""}));
 		ASSERT_TRUE(MakeFile(file_, kUidBase, kGidBase, 0644));
 		ASSERT_THAT(SetProjid(file_, kProjid), ErrnoIs(0));
 		ASSERT_TRUE(ns_.ok());
 	}
 	void TearDown() override { unlink(file_.c_str()); }
 
-	static inline ErrnoOr<ProgramRun> mkfs_, mount_;
+	static inline std::unique_ptr<LoopExt4> ext4_;
 	std::string file_ = std::string(kMount) + "/file";
 	// Project ids 0..99 are 1200.. inside: kProjid would read as 34.
 	MappedNamespace ns_{kUidBase, kGidBase, "0 1200 100\n"};

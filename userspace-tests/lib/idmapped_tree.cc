@@ -42,6 +42,13 @@ Status OpenIdmappedTree(const char *dir, const std::string &uid_map, FileDescrip
 	return Status();
 }
 
+IdmappedDir::IdmappedDir(const char *name, uid_t uid, gid_t gid, mode_t mode,
+			 const std::string &parent)
+	: dir_(name, uid, gid, mode, parent)
+{
+	error_ = dir_.ok() ? ErrnoOf(OpenIdmappedTree(parent.c_str(), kUidIdmap, &tree_, kGidIdmap)) : EIO;
+}
+
 bool TmpfsTakesIdmaps()
 {
 	struct utsname u;

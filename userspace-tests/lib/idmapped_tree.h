@@ -7,12 +7,40 @@
 
 #include "errno_or.h"
 #include "fd.h"
+#include "scratch_dir.h"
 
 // Opens a detached copy of the mount at dir into *tree, idmapped with a
 // fresh user namespace whose uid map is uid_map and gid map gid_map
 // (uid_map when empty).
 Status OpenIdmappedTree(const char *dir, const std::string &uid_map, FileDescriptor *tree,
 			const std::string &gid_map = "");
+
+// The idmap of the creation tests: uids and gids through maps that differ,
+// so an id taken back through the wrong one shows. Kernel uids 1000..1004
+// are 2000..2004 on the mount, kernel gids 1000..1004 are 3000..3004.
+constexpr const char *kUidIdmap = "1000 2000 5\n";
+constexpr const char *kGidIdmap = "1000 3000 5\n";
+
+// A scratch directory in parent, and a detached copy of parent's mount
+// idmapped with kUidIdmap and kGidIdmap to reach it through.
+class IdmappedDir {
+public:
+	IdmappedDir(const char *name, uid_t uid, gid_t gid, mode_t mode,
+		    const std::string &parent = "/tmp");
+	// 0, or the errno of the step that failed.
+	int error() const { return error_; }
+	// The copy of parent.
+	int tree() const { return tree_.get(); }
+	// The directory's name in parent, and so in the copy.
+	const char *name() const { return dir_.name(); }
+	// The path of an entry on the plain mount.
+	std::string path(const char *entry) const { return dir_ / entry; }
+
+private:
+	ScratchDir dir_;
+	FileDescriptor tree_;
+	int error_;
+};
 
 // Whether tmpfs, where the tests make their files, takes idmapped mounts:
 // from Linux 6.3 on (tmpfs got FS_ALLOW_IDMAP there). On an older kernel
