@@ -20,6 +20,8 @@ lib = $(shell . $(CI)/lib.sh && $(1))
 # $(O)/line-<line>; the default line's to $(O) itself.
 LINES := $(call lib,kernel_lines)
 LINE ?= $(firstword $(LINES))
+# The lines other than the default (CI runs make test on each).
+OTHER_LINES := $(wordlist 2,$(words $(LINES)),$(LINES))
 ifeq ($(filter $(LINES),$(LINE)),)
 $(error no kernel line '$(LINE)'; the lines are: $(LINES))
 endif
