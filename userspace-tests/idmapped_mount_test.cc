@@ -187,12 +187,8 @@ TEST_F(IdmappedMount, WhatIsCreatedThroughItIsOwnedByTheIdsMappedBack)
 	ASSERT_THAT(dir.error(), ErrnoIs(0));
 	int t = dir.tree();
 	std::string d = dir.name();
+	EXPECT_EQ(CreateEachKindAs(2002, 3003, t, d), 0);
 	EXPECT_EQ(RunAs(2002, 3003, [t, d] {
-		FileDescriptor f(openat(t, (d + "/file").c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
-		CHILD_CHECK(f.valid());
-		CHILD_CHECK_EQ(mkdirat(t, (d + "/dir").c_str(), 0755), 0);
-		CHILD_CHECK_EQ(mknodat(t, (d + "/fifo").c_str(), S_IFIFO | 0644, 0), 0);
-		CHILD_CHECK_EQ(symlinkat("file", t, (d + "/link").c_str()), 0);
 		FileDescriptor tmp(openat(t, d.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644));
 		CHILD_CHECK(tmp.valid());
 		std::string proc = "/proc/self/fd/" + std::to_string(tmp.get());

@@ -58,6 +58,15 @@ LoopExt4::LoopExt4(const char *image, const char *dir, const std::vector<std::st
 	Record("mount", mount_ = RunProgram({"/bin/mount", "-t", "ext4", "-o", "loop", image, dir}));
 }
 
+::testing::AssertionResult LoopExt4::Mounted() const
+{
+	const ProgramRun quiet{0, ""};
+	if (mkfs_ == quiet && mount_ == quiet)
+		return ::testing::AssertionSuccess();
+	return ::testing::AssertionFailure() << "mke2fs " << ::testing::PrintToString(mkfs_)
+					     << ", mount " << ::testing::PrintToString(mount_);
+}
+
 LoopExt4::~LoopExt4()
 {
 	umount2(dir_.c_str(), MNT_DETACH);

@@ -50,15 +50,16 @@ private:
 // An ext4 filesystem in an image file, made by the guest's mke2fs with
 // options and mounted at dir through a loop device (mount -o loop), for
 // the tests of a whole area: unmounted and removed when it goes. Both runs
-// are recorded (Record()) and kept for the tests to check.
+// are recorded (Record()).
 class LoopExt4 {
 public:
 	LoopExt4(const char *image, const char *dir, const std::vector<std::string> &mkfs_options);
 	~LoopExt4();
 	LoopExt4(const LoopExt4 &) = delete;
 	LoopExt4 &operator=(const LoopExt4 &) = delete;
-	const ErrnoOr<ProgramRun> &mkfs() const { return mkfs_; }
-	const ErrnoOr<ProgramRun> &mount() const { return mount_; }
+	// Success when mke2fs and mount both exited 0 and said nothing; else
+	// what they did: ASSERT_TRUE(ext4.Mounted()).
+	::testing::AssertionResult Mounted() const;
 
 private:
 	std::string image_, dir_;

@@ -46,8 +46,7 @@ protected:
 		UsernsTest::SetUp();
 		if (IsSkipped())
 			return;
-		ASSERT_EQ(ext4_->mkfs(), (ProgramRun{0, ""}));
-		ASSERT_EQ(ext4_->mount(), (ProgramRun{0, ""}));
+		ASSERT_TRUE(ext4_->Mounted());
 	}
 
 	static inline std::unique_ptr<LoopExt4> ext4_;
@@ -73,15 +72,8 @@ TEST_F(IdmappedExt4, WhatIsCreatedThroughItIsStoredMappedBack)
 	ASSERT_THAT(dir.error(), ErrnoIs(0));
 	int t = dir.tree();
 	std::string d = dir.name();
-	EXPECT_EQ(RunAs(2002, 3003, [t, d] {
-		FileDescriptor f(openat(t, (d + "/file").c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
-		CHILD_CHECK(f.valid());
-		CHILD_CHECK_EQ(mkdirat(t, (d + "/dir").c_str(), 0755), 0);
-		CHILD_CHECK_EQ(mknodat(t, (d + "/fifo").c_str(), S_IFIFO | 0644, 0), 0);
-		CHILD_CHECK_EQ(symlinkat("file", t, (d + "/link").c_str()), 0);
-		return 0;
-	}), 0);
-	for (const char *entry : {"file", "dir", "fifo", "link"}) {
+	EXPECT_EQ(CreateEachKindAs(2002, 3003, t, d), 0);
+	for (const char *entry : kCreatedKinds) {
 		SCOPED_TRACE(entry);
 		EXPECT_EQ(OwnerOf(AT_FDCWD, dir.path(entry)), "1002:1003");
 		EXPECT_EQ(OwnerOf(t, d + "/" + entry), "2002:3003");

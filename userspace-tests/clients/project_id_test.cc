@@ -78,8 +78,7 @@ protected:
 		ProjectId::SetUp();
 		if (IsSkipped())
 			return;
-		ASSERT_EQ(ext4_->mkfs(), (ProgramRun{0, ""}));
-		ASSERT_EQ(ext4_->mount(), (ProgramRun{0, ""}));
+		ASSERT_TRUE(ext4_->Mounted());
 		ASSERT_TRUE(MakeFile(file_, kUidBase, kGidBase, 0644));
 		ASSERT_THAT(SetProjid(file_, kProjid), ErrnoIs(0));
 		ASSERT_TRUE(ns_.ok());

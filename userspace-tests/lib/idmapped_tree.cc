@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -13,8 +14,9 @@
 
 #include <gtest/gtest.h>
 
+#include "child.h"
 #include "errno_matchers.h"
-
+#include "file_status.h"
 #include "userns.h"
 
 Status OpenIdmappedTree(const char *dir, const std::string &uid_map, FileDescriptor *tree,
@@ -47,6 +49,18 @@ IdmappedDir::IdmappedDir(const char *name, uid_t uid, gid_t gid, mode_t mode,
 	: dir_(name, uid, gid, mode, parent)
 {
 	error_ = dir_.ok() ? ErrnoOf(OpenIdmappedTree(parent.c_str(), kUidIdmap, &tree_, kGidIdmap)) : EIO;
+}
+
+int CreateEachKindAs(uid_t uid, gid_t gid, int tree, const std::string &dir)
+{
+	return RunAs(uid, gid, [tree, dir] {
+		FileDescriptor f(openat(tree, (dir + "/file").c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+		CHILD_CHECK(f.valid());
+		CHILD_CHECK_EQ(mkdirat(tree, (dir + "/dir").c_str(), 0755), 0);
+		CHILD_CHECK_EQ(mknodat(tree, (dir + "/fifo").c_str(), S_IFIFO | 0644, 0), 0);
+		CHILD_CHECK_EQ(symlinkat("file", tree, (dir + "/link").c_str()), 0);
+		return 0;
+	});
 }
 
 bool TmpfsTakesIdmaps()

@@ -42,6 +42,14 @@ private:
 	int error_;
 };
 
+// The entries CreateEachKindAs() makes: a regular file, a directory, a
+// FIFO and a symlink (to "file").
+constexpr const char *kCreatedKinds[] = {"file", "dir", "fifo", "link"};
+
+// Makes each of kCreatedKinds in directory dir of tree, in a child running
+// as uid:gid (RunAs()); the child's exit status.
+int CreateEachKindAs(uid_t uid, gid_t gid, int tree, const std::string &dir);
+
 // Whether tmpfs, where the tests make their files, takes idmapped mounts:
 // from Linux 6.3 on (tmpfs got FS_ALLOW_IDMAP there). On an older kernel
 // line, 6.1 among them, mount_setattr(MOUNT_ATTR_IDMAP) refuses a tmpfs
