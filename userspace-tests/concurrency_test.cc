@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include "child.h"
+#include "cpu_pin.h"
 #include "errno_matchers.h"
 #include "fd.h"
 #include "userns.h"
@@ -150,13 +151,15 @@ TEST_F(Concurrency, ReadersSeeNoMapOrWholeMap)
 // the read is empty before the write and the whole map after, never
 // anything else. Cheap here; make test-kcsan repeats it, so that the data
 // race detector watches the count while it is published (a map's count is
-// written once, so one publication rarely falls in a watchpoint).
+// written once, so one publication rarely falls in a watchpoint). Writer
+// and reader each have a CPU of their own.
 TEST_F(Concurrency, ReadersSpinningOnEachPublicationSeeNoMapOrTheWholeOne)
 {
 	constexpr int kPublications = 100;
 	const std::string text = "0 100000 65536\n";
 	char whole[64];
 	snprintf(whole, sizeof(whole), "%10u %10u %10u\n", 0, 100000, 65536);
+	CpuPin writer_cpu(0);
 	for (int i = 0; i < kPublications; i++) {
 		UsernsChild child([] { return 0; });
 		ASSERT_EQ(child.setup_error(), 0);
@@ -165,6 +168,7 @@ TEST_F(Concurrency, ReadersSpinningOnEachPublicationSeeNoMapOrTheWholeOne)
 		std::atomic<bool> reading{false}, give_up{false};
 		std::atomic<int> wrong{0};
 		std::thread reader([&] {
+			CpuPin reader_cpu(1);
 			char buf[128];
 			while (!give_up.load()) {
 				ssize_t n = pread(fd.get(), buf, sizeof(buf), 0);
@@ -188,6 +192,37 @@ TEST_F(Concurrency, ReadersSpinningOnEachPublicationSeeNoMapOrTheWholeOne)
 		EXPECT_THAT(written, ErrnoIs(0)) << "publication " << i;
 		EXPECT_EQ(wrong.load(), 0) << "publication " << i;
 		EXPECT_EQ(child.Finish(), 0);
+	}
+}
+
+// A task spinning on getuid() while its own uid map is published sees the
+// overflow uid, then its mapped uid, nothing else. getuid() is the cheapest
+// read of a map's count, so under make test-kcsan a reader is nearly always
+// in the detector's window when the publication is watched: a map read
+// through /proc is too slow to fall in it reliably. Writer and reader each
+// have a CPU of their own.
+TEST_F(Concurrency, GetuidSpinningThroughEachPublicationSeesOverflowThenTheMappedId)
+{
+	constexpr int kPublications = 100;
+	CpuPin writer_cpu(0);
+	for (int i = 0; i < kPublications; i++) {
+		Channel spinning;
+		UsernsChild child([&spinning] {
+			CpuPin reader_cpu(1);
+			spinning.Send(1);
+			uid_t uid;
+			// Bounded, so that a map never seen fails instead of hanging.
+			for (long n = 0; (uid = getuid()) == kOverflowUid; n++)
+				CHILD_CHECK(n < 100000000);
+			CHILD_CHECK_EQ(uid, 0);
+			return 0;
+		});
+		ASSERT_EQ(child.setup_error(), 0);
+		child.Go();
+		ASSERT_EQ(spinning.Receive(), 1) << "publication " << i;
+		// The child's uid is kernel uid 0, as this test's is.
+		ASSERT_THAT(child.WriteMap("uid_map", "0 0 1\n"), ErrnoIs(0)) << "publication " << i;
+		ASSERT_EQ(child.Finish(), 0) << "publication " << i;
 	}
 }
 
