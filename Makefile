@@ -14,9 +14,8 @@ CI := $(TOP)/ci
 # lib <function> <args>: a fact from ci/lib.sh, the one place each is defined.
 lib = $(shell . $(CI)/lib.sh && $(1))
 
-# LINE=<version>: the kernel line, each with its own queue and pin
-# (ci/lib.sh: patches/ and kernel.lock for the default line, 6.12;
-# patches/<line>/ for another). A line's builds and results go to
+# LINE=<version>: the kernel line, each with its own queue and pin in
+# patches/<line>/ (ci/lib.sh; the default line is 6.12). A line's builds and results go to
 # $(O)/line-<line>; the default line's to $(O) itself.
 LINES := $(call lib,kernel_lines)
 LINE ?= $(firstword $(LINES))
@@ -27,7 +26,7 @@ $(error no kernel line '$(LINE)'; the lines are: $(LINES))
 endif
 include $(call lib,line_lock $(LINE))
 PATCH_DIR := $(call lib,line_patch_dir $(LINE))
-export KERNEL_PKG KERNEL_DEB_VERSION KERNEL_DEB_SHA256 KERNEL_TARBALL LINE PATCH_DIR
+export KERNEL_PKG KERNEL_DEB_VERSION KERNEL_DEB_SHA256 KERNEL_TARBALL KERNEL_SUITE KERNEL_FOLLOW LINE PATCH_DIR
 
 O ?= out
 override O := $(call lib,line_out $(abspath $(O)) $(LINE))
@@ -112,7 +111,7 @@ FRAGMENTS := $(call lib,config_fragments $(USERNS) $(OPT) $(DEBUG)) $(EXTRA_FRAG
 STRICT_SKIPS := $(if $(and $(or $(filter ours,$(TREE)),$(filter 1,$(STAMPED))),$(filter y,$(USERNS))),1,0)
 
 .PHONY: all help lines compare deps fetch tree config kernel tests initramfs abi-module storage-modules abi-check run test bench bench-smoke \
-	apply kselftest test-clients test-faults test-kcsan host-tests-only lava-jobs lava-artifacts lava-run test-host test-slow mutate mutate-list reference profile-fstat check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
+	apply lock-update test-short kselftest test-clients test-faults test-kcsan host-tests-only lava-jobs lava-artifacts lava-run test-host test-slow mutate mutate-list reference profile-fstat check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
 
 ##@ Run
 all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
@@ -159,6 +158,12 @@ compare: ## Cases whose status changed from BASE=<results dir> to RESULTS= (defa
 TEST_KERNELS := series:y series:n none:y
 test: deps ## Host tests; suite on ours (USER_NS=y, =n) and reference; ABI; LAVA jobs; bench/fuzz-smoke
 	$(Q)MAKE="$(MAKE)" $(CI)/run/make-test $(TEST_KERNELS)
+
+# What CI runs on each line other than the default: ours with user
+# namespaces on and the reference, then the ABI check.
+TEST_SHORT_KERNELS := series:y none:y
+test-short: deps ## What CI runs on a non-default line: suite on ours (USER_NS=y) and the reference; ABI
+	$(Q)MAKE="$(MAKE)" $(CI)/run/make-test --short $(TEST_SHORT_KERNELS)
 
 test-host: $(TESTBIN) fetch ## Host-side tests of the harness itself (ctest)
 	$(Q)$(MAKE) host-tests-only
@@ -309,6 +314,9 @@ lines: ## The kernel lines, each with its queue and pinned kernel (LINE= selects
 	$(Q). $(CI)/lib.sh; for l in $(LINES); do ( . "$$(line_lock $$l)"; \
 		printf '  %-6s %-26s %s=%s\n' "$$l$$([ $$l = $(firstword $(LINES)) ] && echo '*')" \
 		"$$(line_patch_dir $$l | sed 's|^$(TOP)/||')/series" "$$KERNEL_PKG" "$$KERNEL_DEB_VERSION" ); done
+
+lock-update: deps ## Pin the newest linux-source of LINE= the archive has (VERSION= another) in its kernel.lock
+	$(Q)$(CI)/build/fetch-kernel --update-lock $(call lib,line_lock $(LINE)) $(VERSION)
 
 check-patches: ## Series file vs patches/: missing files, unlisted patches, headers
 	$(Q)$(CI)/series/lint

@@ -148,19 +148,34 @@ def kunit_tool_dir():
 def kunit_tool():
     """The modules (kunit_parser, kunit_json), their progress output muted."""
     import importlib
-    import io
     import sys
     sys.path.insert(0, kunit_tool_dir())
     parser = importlib.import_module("kunit_parser")
-    printer = importlib.import_module("kunit_printer")
-    parser.stdout = printer.Printer(io.StringIO())
+    parser.stdout = quiet_kunit_printer()
     return parser, importlib.import_module("kunit_json")
+
+
+@functools.lru_cache(maxsize=None)
+def quiet_kunit_printer():
+    """A kunit_printer.Printer that prints nothing. Its constructor took
+    the output stream in older trees (6.12); newer ones (7.3) take print=."""
+    import importlib
+    import inspect
+    import io
+    printer = importlib.import_module("kunit_printer")
+    if "print" in inspect.signature(printer.Printer).parameters:
+        return printer.Printer(print=False, output=io.StringIO())
+    return printer.Printer(io.StringIO())
 
 
 def parse_ktap(text):
     """KTAP (a kernel log, or the suite's results.ktap) parsed by the
     kernel's kunit_parser: its Test tree."""
+    import inspect
     parser, _ = kunit_tool()
+    # Newer trees (7.3) take the printer as an argument; older ones use a global.
+    if "printer" in inspect.signature(parser.parse_run_tests).parameters:
+        return parser.parse_run_tests(text.splitlines(), quiet_kunit_printer())
     return parser.parse_run_tests(text.splitlines())
 
 

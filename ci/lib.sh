@@ -73,31 +73,29 @@ tree_key() {
 }
 
 # Kernel lines: the series is kept as one queue per kernel line, each with
-# its own pin. The default line's queue is patches/ and its pin kernel.lock;
-# every other line LINE has both in patches/LINE/ (series, the patches and
-# kernel.lock). A line is named by its VERSION.PATCHLEVEL, as in 6.1.
+# its own pin, all alike: patches/LINE/ holds LINE's series, its patches
+# and its kernel.lock. A line is named by its VERSION.PATCHLEVEL, as in 6.1.
+# The default line is the one a bare `make` builds, and the one whose
+# make test CI runs in full (make kselftest, make test-clients beside it).
+DEFAULT_LINE=6.12
 
-# default_line: the line of kernel.lock's pin (linux-source-6.12 -> 6.12).
-default_line() { sed -n 's/^KERNEL_PKG=linux-source-//p' "$TOP_DIR/kernel.lock"; }
+# default_line: the line a bare make selects.
+default_line() { echo "$DEFAULT_LINE"; }
 
-# kernel_lines: every line, the default first.
+# kernel_lines: every line, the default first, then the others by version.
 kernel_lines() {
 	local d
 	default_line
 	for d in "$TOP_DIR"/patches/*/; do
 		if [ -f "$d/series" ] && [ -f "$d/kernel.lock" ]; then basename "$d"; fi
-	done | sort -V
+	done | grep -vxF "$DEFAULT_LINE" | sort -V || true
 }
 
 # line_patch_dir LINE: the directory holding LINE's series and patches.
-line_patch_dir() {
-	if [ "$1" = "$(default_line)" ]; then echo "$TOP_DIR/patches"; else echo "$TOP_DIR/patches/$1"; fi
-}
+line_patch_dir() { echo "$TOP_DIR/patches/$1"; }
 
 # line_lock LINE: LINE's pin (KERNEL_PKG, KERNEL_DEB_VERSION, ...).
-line_lock() {
-	if [ "$1" = "$(default_line)" ]; then echo "$TOP_DIR/kernel.lock"; else echo "$TOP_DIR/patches/$1/kernel.lock"; fi
-}
+line_lock() { echo "$TOP_DIR/patches/$1/kernel.lock"; }
 
 # line_out OUT LINE: where LINE's builds and results go under the build
 # directory OUT: OUT itself for the default line, OUT/line-LINE for another

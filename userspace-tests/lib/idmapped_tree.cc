@@ -5,7 +5,6 @@
 #include <linux/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,6 +16,7 @@
 #include "child.h"
 #include "errno_matchers.h"
 #include "file_status.h"
+#include "kernel_release.h"
 #include "userns.h"
 
 Status OpenIdmappedTree(const char *dir, const std::string &uid_map, FileDescriptor *tree,
@@ -65,12 +65,7 @@ int CreateEachKindAs(uid_t uid, gid_t gid, int tree, const std::string &dir)
 
 bool TmpfsTakesIdmaps()
 {
-	struct utsname u;
-	int major = 0, minor = 0;
-
-	if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &major, &minor) != 2)
-		return true;  // the tests then say what the kernel did
-	return major > 6 || (major == 6 && minor >= 3);
+	return KernelAtLeast(6, 3);
 }
 
 bool TmpfsRefusedTheIdmap(int error)
