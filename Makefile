@@ -312,8 +312,9 @@ apply: ## Apply the series onto KERNEL_SRC=<git tree> (git am -3); each patch: c
 
 lines: ## The kernel lines, each with its queue and pinned kernel (LINE= selects one)
 	$(Q). $(CI)/lib.sh; for l in $(LINES); do ( . "$$(line_lock $$l)"; \
-		printf '  %-6s %-26s %s=%s\n' "$$l$$([ $$l = $(firstword $(LINES)) ] && echo '*')" \
-		"$$(line_patch_dir $$l | sed 's|^$(TOP)/||')/series" "$$KERNEL_PKG" "$$KERNEL_DEB_VERSION" ); done
+		printf '  %-6s %-22s %-34s %s\n' "$$l$$([ $$l = $(firstword $(LINES)) ] && echo '*')" \
+		"$$(line_patch_dir $$l | sed 's|^$(TOP)/||')/series" "$$KERNEL_PKG=$$KERNEL_DEB_VERSION" \
+		"$${KERNEL_SUITE:-apt sources}$${KERNEL_FOLLOW:+ (follows the line)}" ); done
 
 lock-update: deps ## Pin the newest linux-source of LINE= the archive has (VERSION= another) in its kernel.lock
 	$(Q)$(CI)/build/fetch-kernel --update-lock $(call lib,line_lock $(LINE)) $(VERSION)
