@@ -348,6 +348,7 @@ distclean: ## Remove everything under O= (source, kernels, ccache)
 #:                         it with fault injection, or the KCSAN kernel
 #: KERNEL_SRC=<tree>       build and run that kernel tree instead of the pinned one
 #: KERNEL_DEB_VERSION=...  another version of the line's linux-source from the archive (KERNEL_DEB_SHA256= to pin)
+#: VERSION=<version>       make lock-update: pin that version, not the archive's newest
 #: EXTRA_FRAGMENTS=<files> more kernel config fragments, merged after ours
 #: FILTER=<gtest filter>   the tests a guest run runs
 #: ACCEL=auto|kvm|tcg      the accelerator (auto: KVM only when it really boots Linux)
