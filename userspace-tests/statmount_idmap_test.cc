@@ -184,6 +184,19 @@ bool StatmountShowsNoIdmap(const IdmappedMountPoint &m)
 	return true;
 }
 
+// The preamble of every test of an idmapped mount point: checks the rule
+// of a line where tmpfs takes no idmap or statmount() shows none, and
+// fails if the mount could not be made. True when the test ends there.
+bool ThisLineHasOtherRules(const IdmappedMountPoint &m)
+{
+	if (TmpfsRefusedTheIdmap(m.error()))
+		return true;
+	EXPECT_THAT(m.error(), ErrnoIs(0)) << "the idmapped mount point could not be made";
+	if (m.error())
+		return true;
+	return StatmountShowsNoIdmap(m);
+}
+
 // Runs statmount() of m in a child inside a fresh user namespace whose
 // uid map is uid_map and gid map gid_map, and checks that it shows the
 // mount's extents as want_uidmap and want_gidmap (both flags raised, even
@@ -217,10 +230,7 @@ USERNS_AREA(StatmountIdmap);
 TEST_F(StatmountIdmap, InitialNamespaceSeesEveryExtentAsWritten)
 {
 	IdmappedMountPoint m;
-	if (TmpfsRefusedTheIdmap(m.error()))
-		return;
-	ASSERT_THAT(m.error(), ErrnoIs(0));
-	if (StatmountShowsNoIdmap(m))
+	if (ThisLineHasOtherRules(m))
 		return;
 	IdmapReply r = ReadMountIdmap(m.mnt_id());
 	ASSERT_THAT(r.error, ErrnoIs(0));
@@ -254,10 +264,7 @@ TEST_F(StatmountIdmap, MountThatIsNotIdmappedRaisesNoFlag)
 TEST_F(StatmountIdmap, LowerIdsAreShownAsTheCallersNamespaceSeesThem)
 {
 	IdmappedMountPoint m;
-	if (TmpfsRefusedTheIdmap(m.error()))
-		return;
-	ASSERT_THAT(m.error(), ErrnoIs(0));
-	if (StatmountShowsNoIdmap(m))
+	if (ThisLineHasOtherRules(m))
 		return;
 	EXPECT_EQ(StatmountFrom(m, "0 100000 10\n5000 200000 10\n", "7 300000 10\n",
 				"0 0 10\n10 5000 10\n", "0 7 10\n"),
@@ -269,10 +276,7 @@ TEST_F(StatmountIdmap, LowerIdsAreShownAsTheCallersNamespaceSeesThem)
 TEST_F(StatmountIdmap, ExtentSeenInPartIsSkippedNotClipped)
 {
 	IdmappedMountPoint m;
-	if (TmpfsRefusedTheIdmap(m.error()))
-		return;
-	ASSERT_THAT(m.error(), ErrnoIs(0));
-	if (StatmountShowsNoIdmap(m))
+	if (ThisLineHasOtherRules(m))
 		return;
 	EXPECT_EQ(StatmountFrom(m, "0 100000 5\n100 200000 10\n", "0 300005 5\n", "10 100 10\n", ""),
 		  0);
@@ -283,10 +287,7 @@ TEST_F(StatmountIdmap, ExtentSeenInPartIsSkippedNotClipped)
 TEST_F(StatmountIdmap, CallerSeeingNoExtentGetsEmptyListsWithTheFlagsRaised)
 {
 	IdmappedMountPoint m;
-	if (TmpfsRefusedTheIdmap(m.error()))
-		return;
-	ASSERT_THAT(m.error(), ErrnoIs(0));
-	if (StatmountShowsNoIdmap(m))
+	if (ThisLineHasOtherRules(m))
 		return;
 	EXPECT_EQ(StatmountFrom(m, "0 500000 10\n", "0 500000 10\n", "", ""), 0);
 }
@@ -297,10 +298,7 @@ TEST_F(StatmountIdmap, CallerSeeingNoExtentGetsEmptyListsWithTheFlagsRaised)
 TEST_F(StatmountIdmap, ExtentStraddlingTwoOfTheCallersExtentsIsSkipped)
 {
 	IdmappedMountPoint m;
-	if (TmpfsRefusedTheIdmap(m.error()))
-		return;
-	ASSERT_THAT(m.error(), ErrnoIs(0));
-	if (StatmountShowsNoIdmap(m))
+	if (ThisLineHasOtherRules(m))
 		return;
 	EXPECT_EQ(StatmountFrom(m, "0 100000 5\n5 100005 5\n100 200000 10\n",
 				"0 300000 5\n5 300005 5\n", "10 100 10\n", ""),
@@ -312,10 +310,7 @@ TEST_F(StatmountIdmap, ExtentStraddlingTwoOfTheCallersExtentsIsSkipped)
 TEST_F(StatmountIdmap, CallerWithMoreThanFiveExtentsFollowsTheSameRules)
 {
 	IdmappedMountPoint m;
-	if (TmpfsRefusedTheIdmap(m.error()))
-		return;
-	ASSERT_THAT(m.error(), ErrnoIs(0));
-	if (StatmountShowsNoIdmap(m))
+	if (ThisLineHasOtherRules(m))
 		return;
 	const std::string six = "0 400000 1\n1 400001 1\n2 400002 1\n50 100000 10\n"
 				"60 200000 5\n65 200005 5\n";
