@@ -87,6 +87,7 @@ TESTS_BUILD ?= $(O)/tests
 TESTBIN := $(TESTS_BUILD)/userns-tests
 BENCHBIN := $(TESTS_BUILD)/userns-bench
 FUZZBIN := $(TESTS_BUILD)/userns-fuzz
+IDPROBE := $(TESTS_BUILD)/userns-show-ids
 FUZZ_WRITES ?= 100000
 FUZZ_SEED ?=
 FUZZ_JOBS ?=
@@ -216,7 +217,7 @@ $(TESTBIN): FORCE | deps
 		cmake --build $(TESTS_BUILD) -j$(JOBS) \
 		$(if $(filter 1,$(V)),-v) 2>&1 | { grep -v -e '^\[' -e 'statically linked' -e 'getaddrinfo' -e 'MakeConnection' || true; }
 
-initramfs: $(INITRAMFS) ## Pack busybox, the guest init, the suite, bench and fuzzer
+initramfs: $(INITRAMFS) ## Pack busybox, the guest init, the suite, set-id probe, bench and fuzzer
 
 abi-module: $(ABI_CPIO) ## Build the non-GPL (CDDL) test module against the kernel
 
@@ -231,10 +232,10 @@ $(ABI_CPIO): $(BZIMAGE) FORCE
 $(RUN_INITRAMFS): $(RUN_PARTS)
 	$(Q)cat $^ >$@.tmp && mv $@.tmp $@
 
-$(BENCHBIN) $(FUZZBIN): $(TESTBIN)
+$(BENCHBIN) $(FUZZBIN) $(IDPROBE): $(TESTBIN)
 
-$(INITRAMFS): $(TESTBIN) $(BENCHBIN) $(FUZZBIN) $(TOP)/qemu/init $(TOP)/qemu/mkinitramfs
-	$(Q)$(TOP)/qemu/mkinitramfs $@ $(TESTBIN) $(BENCHBIN) $(FUZZBIN)
+$(INITRAMFS): $(TESTBIN) $(BENCHBIN) $(FUZZBIN) $(IDPROBE) $(TOP)/qemu/init $(TOP)/qemu/mkinitramfs
+	$(Q)$(TOP)/qemu/mkinitramfs $@ $(TESTBIN) $(BENCHBIN) $(FUZZBIN) $(IDPROBE)
 
 ##@ Benchmark
 bench: deps ## stat matrix: ref/ours x USER_NS=n/y x -Os/-O2, fstat/newfstatat/statx, 1..340 extents and runtime map shapes, ls -ln (FILES=, PASSES=, MAPS=uid)

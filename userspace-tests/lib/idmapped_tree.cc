@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -32,16 +33,33 @@ Status OpenIdmappedTree(const char *dir, const std::string &uid_map, FileDescrip
 	FileDescriptor userns(open(ProcPath(holder.pid(), "ns/user").c_str(), O_RDONLY | O_CLOEXEC));
 	if (!userns.valid())
 		return ErrnoStatus(errno);
+	return OpenIdmappedTreeWith(dir, userns.get(), tree);
+}
+
+Status OpenIdmappedTreeWith(const char *dir, int userns_fd, FileDescriptor *tree)
+{
 	FileDescriptor t(syscall(SYS_open_tree, AT_FDCWD, dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
 	if (!t.valid())
 		return ErrnoStatus(errno);
 	struct mount_attr attr = {};
 	attr.attr_set = MOUNT_ATTR_IDMAP;
-	attr.userns_fd = userns.get();
+	attr.userns_fd = userns_fd;
 	if (syscall(SYS_mount_setattr, t.get(), "", AT_EMPTY_PATH, &attr, sizeof(attr)) != 0)
 		return ErrnoStatus(errno);
 	*tree = std::move(t);
 	return Status();
+}
+
+AttachedTree::AttachedTree(int tree, const std::string &mountpoint) : mountpoint_(mountpoint)
+{
+	error_ = syscall(SYS_move_mount, tree, "", AT_FDCWD, mountpoint.c_str(),
+			 MOVE_MOUNT_F_EMPTY_PATH) == 0 ? 0 : errno;
+}
+
+AttachedTree::~AttachedTree()
+{
+	if (error_ == 0)
+		umount2(mountpoint_.c_str(), MNT_DETACH);
 }
 
 IdmappedDir::IdmappedDir(const char *name, uid_t uid, gid_t gid, mode_t mode,

@@ -14,6 +14,30 @@
 // (uid_map when empty).
 Status OpenIdmappedTree(const char *dir, const std::string &uid_map, FileDescriptor *tree,
 			const std::string &gid_map = "");
+// Opens a detached copy of the mount at dir into *tree, idmapped with the
+// user namespace userns_fd refers to.
+Status OpenIdmappedTreeWith(const char *dir, int userns_fd, FileDescriptor *tree);
+
+// A detached tree moved onto a mountpoint in the caller's mount namespace,
+// for what needs an attached mount (a set-id exec: mnt_may_suid() ignores
+// the set-id bits on a mount outside the caller's mount namespace).
+// Unmounted when the test ends.
+class AttachedTree {
+public:
+	// Moves tree onto mountpoint, an existing directory.
+	AttachedTree(int tree, const std::string &mountpoint);
+	~AttachedTree();
+	AttachedTree(const AttachedTree &) = delete;
+	AttachedTree &operator=(const AttachedTree &) = delete;
+	// 0, or the errno of move_mount().
+	int error() const { return error_; }
+	// mountpoint/entry
+	std::string operator/(const char *entry) const { return mountpoint_ + "/" + entry; }
+
+private:
+	std::string mountpoint_;
+	int error_;
+};
 
 // The idmap of the creation tests: uids and gids through maps that differ,
 // so an id taken back through the wrong one shows. Kernel uids 1000..1004
