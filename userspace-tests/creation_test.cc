@@ -312,4 +312,34 @@ TEST_F(Creation, InitialNamespaceHasNoParent)
 	EXPECT_THAT(ioctl(ns.get(), NS_GET_PARENT), SyscallFailsWithErrno(EPERM));
 }
 
+// A child forked or cloned without CLONE_NEWUSER stays in its parent's
+// user namespace (the same namespace file); clone(CLONE_NEWUSER) and
+// unshare(CLONE_NEWUSER) each give a new one.
+TEST_F(Creation, OnlyCloneNewuserAndUnshareGiveANewNamespace)
+{
+	struct stat self;
+	ASSERT_THAT(stat("/proc/self/ns/user", &self), SyscallSucceeds());
+	ino_t parent = self.st_ino;
+	auto own_namespace = [] {
+		struct stat st;
+		return stat("/proc/self/ns/user", &st) == 0 ? st.st_ino : 0;
+	};
+	EXPECT_EQ(RunInChild([&] {
+		CHILD_CHECK_EQ(own_namespace(), parent);
+		return 0;
+	}), 0);
+	EXPECT_EQ(RunInChild([&] {
+		CHILD_CHECK_EQ(unshare(CLONE_NEWUSER), 0);
+		CHILD_CHECK(own_namespace() != parent);
+		return 0;
+	}), 0);
+	pid_t pid = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+	if (pid == 0)
+		_exit(own_namespace() != parent && own_namespace() != 0 ? 0 : 1);
+	ASSERT_THAT(pid, SyscallSucceeds());
+	int status;
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_EQ(DecodeWaitStatus(status), 0);
+}
+
 }  // namespace

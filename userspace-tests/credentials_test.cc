@@ -6,9 +6,12 @@
 //   - SO_PEERCRED, the ids a unix socket's peer had when it connected;
 //   - SCM_CREDENTIALS, ids a sender names and a receiver reads;
 //   - getgroups(), the supplementary groups;
-//   - /proc/PID/status, in the namespace of whoever opened it.
+//   - /proc/PID/status, in the namespace of whoever opened it;
+//   - the id syscalls themselves (getresuid, setresuid's -1, setfsuid), in
+//     the caller's own namespace.
 // uids and gids take different values, and the uid and gid maps different
 // ranges, so that an id read through the other map shows.
+#include <sys/fsuid.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/un.h>
@@ -257,5 +260,89 @@ TEST_F(Credentials, ProcStatusShowsIdsInTheOpenersNamespace)
 	looked.Send(1);
 	EXPECT_EQ(StatusField(status, "Uid"), "100001\t100002\t100003\t100002");
 	EXPECT_EQ(StatusField(status, "Gid"), "200004\t200005\t200006\t200005");
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// getresuid() and getresgid() read the caller's ids through its own maps;
+// -1 given to setresuid()/setresgid() leaves that id as it was.
+TEST_F(Credentials, GetresidReadsThroughTheMapsAndMinusOneKeepsAnId)
+{
+	UsernsChild child([] {
+		CHILD_CHECK_OK(BecomeRootInNamespace());
+		CHILD_CHECK_EQ(setresgid(4, 5, 6), 0);
+		CHILD_CHECK_EQ(setresuid(1, 2, 3), 0);
+		uid_t r, e, s;
+		CHILD_CHECK_EQ(getresuid(&r, &e, &s), 0);
+		CHILD_CHECK_EQ(std::to_string(r) + " " + std::to_string(e) + " " + std::to_string(s), "1 2 3");
+		gid_t gr, ge, gs;
+		CHILD_CHECK_EQ(getresgid(&gr, &ge, &gs), 0);
+		CHILD_CHECK_EQ(std::to_string(gr) + " " + std::to_string(ge) + " " + std::to_string(gs),
+			       "4 5 6");
+		CHILD_CHECK_EQ(setresuid(-1, 1, -1), 0);  // to the real id: no privilege needed
+		CHILD_CHECK_EQ(getresuid(&r, &e, &s), 0);
+		CHILD_CHECK_EQ(std::to_string(r) + " " + std::to_string(e) + " " + std::to_string(s), "1 1 3");
+		CHILD_CHECK_EQ(setresuid(-1, -1, -1), 0);
+		CHILD_CHECK_EQ(getresuid(&r, &e, &s), 0);
+		CHILD_CHECK_EQ(std::to_string(r) + " " + std::to_string(e) + " " + std::to_string(s), "1 1 3");
+		return 0;
+	});
+	ASSERT_NO_FATAL_FAILURE(MapApart(child));
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// setfsuid() and setfsgid() return the previous id and change nothing when
+// given an id the caller's namespace does not map (or -1): root there sets
+// fsuid 5, then 5000 (unmapped) leaves it 5.
+TEST_F(Credentials, SetfsidOfAnUnmappedIdChangesNothing)
+{
+	UsernsChild child([] {
+		CHILD_CHECK_OK(BecomeRootInNamespace());
+		CHILD_CHECK_EQ(setfsuid(5), 0);
+		CHILD_CHECK_EQ(setfsuid(5000), 5);
+		CHILD_CHECK_EQ(setfsuid(-1), 5);
+		CHILD_CHECK_EQ(setfsuid(5), 5);
+		CHILD_CHECK_EQ(setfsgid(7), 0);
+		CHILD_CHECK_EQ(setfsgid(5000), 7);
+		CHILD_CHECK_EQ(setfsgid(-1), 7);
+		std::string status = ReadFile("/proc/self/status").value_or("");
+		CHILD_CHECK_EQ(StatusField(status, "Uid"), "0\t0\t0\t5");
+		CHILD_CHECK_EQ(StatusField(status, "Gid"), "0\t0\t0\t7");
+		return 0;
+	});
+	ASSERT_NO_FATAL_FAILURE(MapApart(child));
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// In the initial namespace -1 is no uid or gid: setuid(-1) and setgid(-1)
+// are EINVAL (make_kuid gives INVALID_UID), and change nothing.
+TEST(CredentialIds, SetuidAndSetgidOfMinusOneAreEinval)
+{
+	EXPECT_EQ(RunInChild([] {
+		CHILD_CHECK_ERRNO(setuid(-1), EINVAL);
+		CHILD_CHECK_ERRNO(setgid(-1), EINVAL);
+		CHILD_CHECK_EQ(getuid(), 0);
+		CHILD_CHECK_EQ(getgid(), 0);
+		return 0;
+	}), 0);
+}
+
+// getgroups(0) counts the supplementary groups without storing them, a
+// buffer too small for them is EINVAL, and a big enough one gets them as
+// the caller's namespace numbers them.
+TEST_F(Credentials, GetgroupsCountsAndRefusesASmallBuffer)
+{
+	UsernsChild child([] {
+		CHILD_CHECK_OK(BecomeRootInNamespace());
+		gid_t set[] = {1, 2, 3};
+		CHILD_CHECK_EQ(setgroups(3, set), 0);
+		CHILD_CHECK_EQ(getgroups(0, nullptr), 3);
+		gid_t got[3] = {};
+		CHILD_CHECK_ERRNO(getgroups(2, got), EINVAL);
+		CHILD_CHECK_EQ(getgroups(3, got), 3);
+		CHILD_CHECK_EQ(std::to_string(got[0]) + " " + std::to_string(got[1]) + " " +
+				       std::to_string(got[2]), "1 2 3");
+		return 0;
+	});
+	ASSERT_NO_FATAL_FAILURE(MapApart(child));
 	EXPECT_EQ(child.Finish(), 0);
 }

@@ -4,7 +4,8 @@
 // kernel uid (cap_convert_nscap), is read back as that v3 entry from the
 // parent, as a plain v2 entry from inside, and not at all from an
 // unrelated namespace (cap_inode_getsecurity); exec of the file gains its
-// capabilities only in a namespace whose root owns them.
+// capabilities only in a namespace whose root owns them. Through an
+// idmapped mount the rootid goes through the idmap too, both ways.
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <sys/stat.h>
@@ -22,6 +23,8 @@
 #include "child.h"
 #include "errno_matchers.h"
 #include "fd.h"
+#include "idmapped_tree.h"
+#include "scratch_file.h"
 #include "userns.h"
 
 namespace {
@@ -41,6 +44,17 @@ std::string CapabilityV2(int cap)
 	v.magic_etc = VFS_CAP_REVISION_2 | VFS_CAP_FLAGS_EFFECTIVE;
 	v.data[cap / 32].permitted = 1u << (cap % 32);
 	return std::string(reinterpret_cast<const char *>(&v), XATTR_CAPS_SZ_2);
+}
+
+// security.capability as an entry of revision 3 with rootid, granting cap
+// permitted and effective.
+std::string CapabilityV3(int cap, uint32_t rootid)
+{
+	struct vfs_ns_cap_data v = {};
+	v.magic_etc = VFS_CAP_REVISION_3 | VFS_CAP_FLAGS_EFFECTIVE;
+	v.data[cap / 32].permitted = 1u << (cap % 32);
+	v.rootid = rootid;
+	return std::string(reinterpret_cast<const char *>(&v), XATTR_CAPS_SZ_3);
 }
 
 // What getxattr(security.capability) of path returns: "v2", "v3 rootid
@@ -182,4 +196,70 @@ TEST_F(FileCapability, ExecGainsThemOnlyInTheOwnersNamespace)
 		CHILD_CHECK_EQ(EffectiveCapsOfExec(), kNone);
 		return 0;
 	}), 0);
+}
+
+// The idmap of the rootid tests: kernel ids 0..9999 read as 10000..19999.
+constexpr const char *kRootidIdmap = "0 10000 10000\n";
+
+// Through an idmapped mount the rootid is an id of the mount: root writing
+// rootid 10000 there stores the capability of kernel root (read as v2 on
+// the plain mount) and reads it back as rootid 10000 through the mount; a
+// rootid the idmap cannot take back (5) is EINVAL. A reader whose
+// namespace maps 0..9999 to 10000.. reads it through the mount as its own
+// root's (v2).
+TEST_F(FileCapability, ThroughAnIdmappedMountTheRootidGoesThroughTheIdmap)
+{
+	ScratchFile f("fcap-idmapped", 0, 0, 0755);
+	ASSERT_TRUE(f.ok());
+	FileDescriptor tree;
+	int err = ErrnoOf(OpenIdmappedTree("/tmp", kRootidIdmap, &tree));
+	if (TmpfsRefusedTheIdmap(err))
+		return;
+	ASSERT_THAT(err, ErrnoIs(0));
+	std::string through = "/proc/self/fd/" + std::to_string(tree.get()) + "/fcap-idmapped";
+	std::string unmappable = CapabilityV3(CAP_NET_RAW, 5);
+	EXPECT_THAT(setxattr(through.c_str(), kCapabilityXattr, unmappable.data(), unmappable.size(), 0),
+		    SyscallFailsWithErrno(EINVAL));
+	std::string cap = CapabilityV3(CAP_NET_RAW, 10000);
+	ASSERT_EQ(setxattr(through.c_str(), kCapabilityXattr, cap.data(), cap.size(), 0), 0)
+		<< strerror(errno);
+	EXPECT_EQ(ReadCapability(f.path()), "v2");
+	EXPECT_EQ(ReadCapability(through.c_str()), "v3 rootid 10000");
+	int t = tree.get();
+	EXPECT_EQ(RunInMappedNamespace(10000, 10000, [t] {
+		std::string path = "/proc/self/fd/" + std::to_string(t) + "/fcap-idmapped";
+		CHILD_CHECK_EQ(ReadCapability(path.c_str()), "v2");
+		return 0;
+	}), 0);
+}
+
+// Root of a namespace mapping 0..9999 to kernel 10000.. sets a capability
+// through a mount whose idmap shows kernel 0..9999 as 10000..: its own
+// root (kernel 10000) goes back through the idmap to kernel 0, so the
+// entry is one of the initial namespace's root (v2 on the plain mount),
+// valid for the ancestor and so for every namespace below it: v2 from the
+// setter's namespace on both mounts; through the mount it reads as rootid
+// 10000 from the initial namespace.
+TEST_F(FileCapability, SetInANamespaceThroughAnIdmappedMountIsValidForTheAncestor)
+{
+	ScratchFile f("fcap-idmapped-ns", 0, 0, 0755);
+	ASSERT_TRUE(f.ok());
+	FileDescriptor tree;
+	int err = ErrnoOf(OpenIdmappedTree("/tmp", kRootidIdmap, &tree));
+	if (TmpfsRefusedTheIdmap(err))
+		return;
+	ASSERT_THAT(err, ErrnoIs(0));
+	int t = tree.get();
+	std::string plain = f.path();
+	EXPECT_EQ(RunInMappedNamespace(10000, 10000, [t, &plain] {
+		std::string path = "/proc/self/fd/" + std::to_string(t) + "/fcap-idmapped-ns";
+		std::string cap = CapabilityV2(CAP_NET_RAW);
+		CHILD_CHECK_EQ(setxattr(path.c_str(), kCapabilityXattr, cap.data(), cap.size(), 0), 0);
+		CHILD_CHECK_EQ(ReadCapability(path.c_str()), "v2");
+		CHILD_CHECK_EQ(ReadCapability(plain.c_str()), "v2");
+		return 0;
+	}), 0);
+	EXPECT_EQ(ReadCapability(f.path()), "v2");
+	std::string through = "/proc/self/fd/" + std::to_string(tree.get()) + "/fcap-idmapped-ns";
+	EXPECT_EQ(ReadCapability(through.c_str()), "v3 rootid 10000");
 }

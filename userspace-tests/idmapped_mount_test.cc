@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,6 +25,7 @@
 
 #include <gtest/gtest.h>
 
+#include "acl_xattr.h"
 #include "child.h"
 #include "errno_matchers.h"
 #include "fd.h"
@@ -330,4 +332,137 @@ TEST_F(IdmappedMount, FilesystemMountedInANamespaceGetsWhatIsCreatedInItsOwnIds)
 		return 0;
 	}), 0);
 	rmdir(dir);
+}
+
+// S_ISGID on a new file in a setgid directory is kept only for a member of
+// the directory's group as the mount shows it, whatever made the file:
+// open(O_CREAT), mknod(S_IFREG) and an O_TMPFILE linked in. The directory
+// is kernel 1002:1003 (group 3003 on the mount); a creator of group 3001
+// loses the bit on all three, one of group 3003 keeps it.
+TEST_F(IdmappedMount, SetgidIsStrippedForANonMemberOnEveryCreationPath)
+{
+	IdmappedDir dir("idmap-sgid-paths", 1002, 1003, 02777);
+	if (TmpfsRefusedTheIdmap(dir.error()))
+		return;
+	ASSERT_THAT(dir.error(), ErrnoIs(0));
+	int t = dir.tree();
+	std::string d = dir.name();
+	for (auto [gid, who] : {std::pair<gid_t, std::string>{3001, "outsider"}, {3003, "member"}}) {
+		EXPECT_EQ(RunAs(2001, gid, [t, d, who = who] {
+			FileDescriptor f(openat(t, (d + "/open-" + who).c_str(),
+						O_CREAT | O_WRONLY | O_CLOEXEC, 02755));
+			CHILD_CHECK(f.valid());
+			CHILD_CHECK_EQ(mknodat(t, (d + "/mknod-" + who).c_str(), S_IFREG | 02755, 0), 0);
+			FileDescriptor tmp(openat(t, d.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 02755));
+			CHILD_CHECK(tmp.valid());
+			std::string proc = "/proc/self/fd/" + std::to_string(tmp.get());
+			CHILD_CHECK_EQ(linkat(AT_FDCWD, proc.c_str(), t, (d + "/tmpfile-" + who).c_str(),
+					      AT_SYMLINK_FOLLOW), 0);
+			return 0;
+		}), 0) << who;
+	}
+	for (const char *how : {"open-", "mknod-", "tmpfile-"}) {
+		SCOPED_TRACE(how);
+		EXPECT_EQ(ModeOf(AT_FDCWD, dir.path((std::string(how) + "outsider").c_str())), 0755u);
+		EXPECT_EQ(ModeOf(AT_FDCWD, dir.path((std::string(how) + "member").c_str())), 02755u);
+		EXPECT_EQ(OwnerOf(t, d + "/" + how + "outsider"), "2001:3003");
+	}
+}
+
+// S_ISGID is stripped from the mode asked for, before the umask or a
+// default ACL shapes it: under umask 010 a non-member of the directory's
+// group (as shown) asking for 02755 gets 0745 and a member 02745; in a
+// directory with a default ACL (the umask then unused) 0755 and 02755.
+TEST_F(IdmappedMount, SetgidIsStrippedBeforeTheUmaskOrADefaultAcl)
+{
+	IdmappedDir dir("idmap-sgid-umask", 1002, 1003, 02777);
+	if (TmpfsRefusedTheIdmap(dir.error()))
+		return;
+	ASSERT_THAT(dir.error(), ErrnoIs(0));
+	ASSERT_EQ(mkdir(dir.path("acl").c_str(), 0), 0);
+	ASSERT_EQ(chown(dir.path("acl").c_str(), 1002, 1003), 0);
+	ASSERT_EQ(chmod(dir.path("acl").c_str(), 02777), 0);
+	std::string acl = AclValue({{kUserObj, 7, kUndefined}, {kGroupObj, 7, kUndefined},
+				    {kOther, 7, kUndefined}});
+	ASSERT_EQ(setxattr(dir.path("acl").c_str(), kDefault, acl.data(), acl.size(), 0), 0)
+		<< strerror(errno);
+	int t = dir.tree();
+	std::string d = dir.name();
+	for (auto [gid, who] : {std::pair<gid_t, std::string>{3001, "outsider"}, {3003, "member"}}) {
+		EXPECT_EQ(RunAs(2001, gid, [t, d, who = who] {
+			umask(S_IXGRP);
+			for (std::string at : {d + "/", d + "/acl/"}) {
+				FileDescriptor f(openat(t, (at + who).c_str(), O_CREAT | O_WRONLY | O_CLOEXEC,
+							02755));
+				CHILD_CHECK(f.valid());
+			}
+			return 0;
+		}), 0) << who;
+	}
+	EXPECT_EQ(ModeOf(AT_FDCWD, dir.path("outsider")), 0745u);
+	EXPECT_EQ(ModeOf(AT_FDCWD, dir.path("member")), 02745u);
+	EXPECT_EQ(ModeOf(AT_FDCWD, dir.path("acl/outsider")), 0755u);
+	EXPECT_EQ(ModeOf(AT_FDCWD, dir.path("acl/member")), 02755u);
+}
+
+// Truncating a set-gid file made through the mount works for its creator
+// and keeps its owner; S_ISGID goes with the write when S_IXGRP is set,
+// and stays without it for a member of the file's group as shown.
+TEST_F(IdmappedMount, TruncateOfASetgidFileKeepsItsOwner)
+{
+	IdmappedDir dir("idmap-sgid-truncate", 1002, 1003, 02777);
+	if (TmpfsRefusedTheIdmap(dir.error()))
+		return;
+	ASSERT_THAT(dir.error(), ErrnoIs(0));
+	int t = dir.tree();
+	std::string d = dir.name();
+	EXPECT_EQ(RunAs(2001, 3003, [t, d] {
+		for (auto [name, mode] : {std::pair<const char *, mode_t>{"/x", 02755}, {"/nx", 02745}}) {
+			FileDescriptor f(openat(t, (d + name).c_str(), O_CREAT | O_RDWR | O_CLOEXEC, mode));
+			CHILD_CHECK(f.valid());
+			CHILD_CHECK_EQ(ftruncate(f.get(), 4096), 0);
+		}
+		return 0;
+	}), 0);
+	EXPECT_EQ(OwnerOf(AT_FDCWD, dir.path("x")), "1001:1003");
+	EXPECT_EQ(OwnerOf(t, d + "/x"), "2001:3003");
+	EXPECT_EQ(ModeOf(AT_FDCWD, dir.path("x")), 0755u);
+	EXPECT_EQ(ModeOf(AT_FDCWD, dir.path("nx")), 02745u);
+}
+
+// Root of a namespace keeps S_ISGID on what it creates in a setgid
+// directory it is not a member of only when it holds CAP_FSETID over the
+// directory's group as the mount shows it: its namespace maps gids 0..3 to
+// 3000.., so a directory of group 3003 on the mount (kernel 1003) lets it
+// keep the bit, one of group 3004 (kernel 1004) does not. It may not make
+// a character device through the mount (no CAP_MKNOD in the initial
+// namespace).
+TEST_F(IdmappedMount, SetgidIsKeptInANamespaceOnlyOverAGroupItMaps)
+{
+	IdmappedDir mapped("idmap-sgid-ns-mapped", 1002, 1003, 02777);
+	IdmappedDir unmapped("idmap-sgid-ns-unmapped", 1002, 1004, 02777);
+	if (TmpfsRefusedTheIdmap(mapped.error()))
+		return;
+	ASSERT_THAT(mapped.error(), ErrnoIs(0));
+	ASSERT_THAT(unmapped.error(), ErrnoIs(0));
+	int t = mapped.tree();
+	std::string in_mapped = mapped.name(), in_unmapped = unmapped.name();
+	UsernsChild root([t, in_mapped, in_unmapped] {
+		CHILD_CHECK_OK(BecomeRootInNamespace());
+		umask(0);
+		for (const std::string &d : {in_mapped, in_unmapped}) {
+			FileDescriptor f(openat(t, (d + "/f").c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 02755));
+			CHILD_CHECK(f.valid());
+		}
+		CHILD_CHECK_ERRNO(mknodat(t, (in_mapped + "/chr").c_str(), S_IFCHR | 0644, makedev(1, 3)),
+				  EPERM);
+		return 0;
+	});
+	ASSERT_EQ(root.setup_error(), 0);
+	ASSERT_THAT(root.WriteMap("uid_map", "0 2000 10\n"), ErrnoIs(0));
+	ASSERT_THAT(root.WriteMap("gid_map", "0 3000 4\n"), ErrnoIs(0));
+	EXPECT_EQ(root.Finish(), 0);
+	EXPECT_EQ(ModeOf(AT_FDCWD, mapped.path("f")), 02755u);
+	EXPECT_EQ(ModeOf(AT_FDCWD, unmapped.path("f")), 0755u);
+	EXPECT_EQ(OwnerOf(AT_FDCWD, mapped.path("f")), "1000:1003");
 }

@@ -217,12 +217,27 @@ TEST_F(IdmappedPermission, UnmappedCallerMayRemoveButNotLinkOrRename)
 // it to itself and chgrp it to 1000, a group it holds, or back to 1001,
 // stored as kernel 1001 and 1000; it may not give it to uid 1000 or to
 // group 1002 (EPERM), and 0 is no id of the mount (EOVERFLOW). On the
-// plain mount it owns nothing.
+// plain mount it owns nothing there, and chgrps its own file likewise.
 TEST_F(IdmappedPermission, UnprivilegedChownAndChgrpFollowTheOwnerAsShown)
 {
 	ScratchDir dir("perm-chown", 0, 0, 0755);
 	ASSERT_TRUE(dir.ok());
 	MakeFile(dir / "f", 1000, 1000, 0644);
+	MakeFile(dir / "own", 1001, 1001, 0644);
+	std::string own = dir / "own";
+	// The rule on a plain mount, for comparison: an owner chgrps only
+	// into a group it holds.
+	EXPECT_EQ(RunInChild([own] {
+		gid_t groups[] = {1000};
+		CHILD_CHECK_EQ(setgroups(1, groups), 0);
+		CHILD_CHECK_EQ(setresgid(1001, 1001, 1001), 0);
+		CHILD_CHECK_EQ(setresuid(1001, 1001, 1001), 0);
+		CHILD_CHECK_ERRNO(chown(own.c_str(), -1, 1002), EPERM);
+		CHILD_CHECK_ERRNO(chown(own.c_str(), 1000, -1), EPERM);
+		CHILD_CHECK_EQ(chown(own.c_str(), -1, 1000), 0);
+		return 0;
+	}), 0);
+	EXPECT_EQ(OwnerOf(AT_FDCWD, own), "1001:1000");
 	FileDescriptor tree;
 	const char *swapped = "1000 1001 1\n1001 1000 1\n1002 1002 1\n";
 	int err = ErrnoOf(OpenIdmappedTree("/tmp", swapped, &tree, swapped));

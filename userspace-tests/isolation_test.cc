@@ -78,6 +78,24 @@ TEST_F(Isolation, RootInsideControlsMappedRootsFile)
 	EXPECT_EQ(st.st_mode & 07777, 0640u);
 }
 
+// Root inside overrides permission bits only on a file whose owner and
+// group its namespace both maps (privileged_wrt_inode_uidgid): an
+// owner-only file of its uid 5 opens for it; one of uid 5 whose group is
+// unmapped (kernel gid 0) does not, for reading or writing.
+TEST_F(Isolation, RootInsideOverridesOnlyWhereOwnerAndGroupAreBothMapped)
+{
+	ScratchFile mapped("iso-override", 100005, 100005, 0600);
+	ScratchFile unmapped_group("iso-override-group", 100005, 0, 0600);
+	ASSERT_TRUE(mapped.ok() && unmapped_group.ok());
+	std::string both = mapped.path(), owner_only = unmapped_group.path();
+	EXPECT_EQ(RunInMappedNamespace(100000, 10, [both, owner_only] {
+		CHILD_CHECK(FileDescriptor(open(both.c_str(), O_RDWR | O_CLOEXEC)).valid());
+		CHILD_CHECK_ERRNO(open(owner_only.c_str(), O_RDONLY | O_CLOEXEC), EACCES);
+		CHILD_CHECK_ERRNO(open(owner_only.c_str(), O_WRONLY | O_CLOEXEC), EACCES);
+		return 0;
+	}), 0);
+}
+
 // chmod inside drops S_ISGID when the file's group is unmapped, so root
 // inside cannot make a setgid file for a group it lacks (CVE-2014-4014).
 TEST_F(Isolation, Cve_2014_4014_ChmodDropsSetgidOfUnmappedGroup)

@@ -87,17 +87,19 @@ TEST_F(MapDisplay, EachFileShowsItsOwnMap)
 	EXPECT_EQ(child.Finish(), 0);
 }
 
-// Inside the namespace, its own map reads with lower ids as the parent
-// sees them (not translated into the namespace itself).
+// Inside the namespace, its own maps read with lower ids as the parent
+// sees them (not translated into the namespace itself): the uid map and
+// the gid map, each its own.
 TEST_F(MapDisplay, ReaderInsideSeesParentIds)
 {
 	UsernsChild child([] {
-		std::string m = ReadFile("/proc/self/uid_map").value_or("");
-		CHILD_CHECK_EQ(m, Line(0, 100000, 10));
+		CHILD_CHECK_EQ(ReadFile("/proc/self/uid_map").value_or(""), Line(0, 100000, 10));
+		CHILD_CHECK_EQ(ReadFile("/proc/self/gid_map").value_or(""), Line(0, 200000, 10));
 		return 0;
 	});
 	ASSERT_EQ(child.setup_error(), 0);
 	ASSERT_THAT(child.WriteMap("uid_map", "0 100000 10\n"), ErrnoIs(0));
+	ASSERT_THAT(child.WriteMap("gid_map", "0 200000 10\n"), ErrnoIs(0));
 	EXPECT_EQ(child.Finish(), 0);
 }
 
@@ -219,6 +221,29 @@ TEST_F(MapDisplay, SiblingSeesUnmappedLowerIdsAsMinusOne)
 	});
 	ASSERT_EQ(sibling.setup_error(), 0);
 	ASSERT_THAT(sibling.WriteMap("uid_map", "0 0 1\n"), ErrnoIs(0));
+	EXPECT_EQ(sibling.Finish(), 0);
+	EXPECT_EQ(target.Finish(), 0);
+}
+
+// A sibling namespace that maps the lower ids reads them through its own
+// maps: the target maps its 0 to kernel 100000, the sibling its 200 to
+// kernel 100000, so the sibling reads the target's "0 100000 1" as
+// "0 200 1" (uid and gid maps alike).
+TEST_F(MapDisplay, MappedSiblingSeesLowerIdsThroughItsOwnMaps)
+{
+	UsernsChild target([] { return 0; });
+	ASSERT_EQ(target.setup_error(), 0);
+	ASSERT_THAT(target.WriteMap("uid_map", "0 100000 1\n"), ErrnoIs(0));
+	ASSERT_THAT(target.WriteMap("gid_map", "0 100000 1\n"), ErrnoIs(0));
+	pid_t tpid = target.pid();
+	UsernsChild sibling([tpid] {
+		CHILD_CHECK_EQ(ReadFile(ProcPath(tpid, "uid_map")).value_or(""), Line(0, 200, 1));
+		CHILD_CHECK_EQ(ReadFile(ProcPath(tpid, "gid_map")).value_or(""), Line(0, 200, 1));
+		return 0;
+	});
+	ASSERT_EQ(sibling.setup_error(), 0);
+	ASSERT_THAT(sibling.WriteMap("uid_map", "200 100000 1\n"), ErrnoIs(0));
+	ASSERT_THAT(sibling.WriteMap("gid_map", "200 100000 1\n"), ErrnoIs(0));
 	EXPECT_EQ(sibling.Finish(), 0);
 	EXPECT_EQ(target.Finish(), 0);
 }

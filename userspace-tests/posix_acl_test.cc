@@ -24,6 +24,7 @@
 #include "child.h"
 #include "errno_matchers.h"
 #include "fd.h"
+#include "file_status.h"
 #include "idmapped_tree.h"
 #include "scratch_file.h"
 #include "userns.h"
@@ -146,4 +147,94 @@ TEST_F(PosixAcl, EntriesGoThroughAnIdmappedMountBothWays)
 	ASSERT_EQ(setxattr(proc.c_str(), kAccess, through.data(), through.size(), 0), 0)
 		<< strerror(errno);
 	EXPECT_EQ(NamedEntries(AT_FDCWD, f.path(), kAccess), "u:1004 g:1001");
+}
+
+// The buffer's size beyond the value changes nothing: an ACL naming root
+// read with 128 and with 132 bytes gives the same length and bytes, in the
+// initial namespace, in a namespace with no maps (root's entry reads as
+// 4294967295 there) and in one mapping 0 to 0.
+TEST_F(PosixAcl, ReadsTheSameWhateverTheBufferSize)
+{
+	ScratchFile f("acl-buffers", 0, 0, 0644);
+	ASSERT_TRUE(f.ok());
+	std::string acl = NamedAcl(0, 0);
+	ASSERT_EQ(setxattr(f.path(), kAccess, acl.data(), acl.size(), 0), 0) << strerror(errno);
+	std::string path = f.path();
+	auto same_both_ways = [path](const std::string &entries) {
+		char small[128], large[132];
+		ssize_t a = getxattr(path.c_str(), kAccess, small, sizeof(small));
+		ssize_t b = getxattr(path.c_str(), kAccess, large, sizeof(large));
+		CHILD_CHECK(a > 0);
+		CHILD_CHECK_EQ(a, b);
+		CHILD_CHECK_EQ(std::string(small, a), std::string(large, b));
+		CHILD_CHECK_EQ(NamedEntries(AT_FDCWD, path.c_str(), kAccess), entries);
+		return 0;
+	};
+	EXPECT_EQ(RunInChild([&] { return same_both_ways("u:0 g:0"); }), 0);
+	UsernsChild unmapped([&] { return same_both_ways("u:4294967295 g:4294967295"); });
+	ASSERT_EQ(unmapped.setup_error(), 0);
+	EXPECT_EQ(unmapped.Finish(), 0);
+	UsernsChild identity([&] { return same_both_ways("u:0 g:0"); });
+	ASSERT_EQ(identity.setup_error(), 0);
+	ASSERT_THAT(identity.WriteMap("uid_map", "0 0 1\n"), ErrnoIs(0));
+	ASSERT_THAT(identity.WriteMap("gid_map", "0 0 1\n"), ErrnoIs(0));
+	EXPECT_EQ(identity.Finish(), 0);
+}
+
+// A named-user entry grants access through an idmapped mount to the id it
+// names as the mount shows it: an owner-only file of kernel 1000 with
+// "u:1002:rw" (2002 on the mount) opens read-write for fsuid 2002 there,
+// not for 1002; once the ACL is removed, not for 2002 either.
+TEST_F(PosixAcl, NamedEntryGrantsAccessThroughAnIdmappedMountToTheShownId)
+{
+	ScratchFile f("acl-grants", 1000, 1000, 0600);
+	ASSERT_TRUE(f.ok());
+	std::string acl = AclValue({{kUserObj, 6, kUndefined}, {kUser, 6, 1002}, {kGroupObj, 0, kUndefined},
+				    {kMask, 6, kUndefined}, {kOther, 0, kUndefined}});
+	ASSERT_EQ(setxattr(f.path(), kAccess, acl.data(), acl.size(), 0), 0) << strerror(errno);
+	FileDescriptor tree;
+	int err = ErrnoOf(OpenIdmappedTree("/tmp", "1000 2000 5\n", &tree, "1000 3000 5\n"));
+	if (TmpfsRefusedTheIdmap(err))
+		return;
+	ASSERT_THAT(err, ErrnoIs(0));
+	int t = tree.get();
+	auto open_as = [t](uid_t uid) {
+		return RunAs(uid, 3001, [t] {
+			FileDescriptor fd(openat(t, "acl-grants", O_RDWR | O_CLOEXEC));
+			return fd.valid() ? 0 : errno;
+		});
+	};
+	EXPECT_EQ(open_as(2002), 0);
+	EXPECT_EQ(open_as(1002), EACCES);
+	ASSERT_EQ(removexattr(f.path(), kAccess), 0) << strerror(errno);
+	EXPECT_EQ(open_as(2002), EACCES);
+}
+
+// Read through an idmapped mount from inside a namespace, an entry is
+// mapped down by the idmap, then into the reader's namespace: kernel
+// 1002:1003 is 2002:3003 on the mount, and 2:3 to a reader whose
+// namespace maps uids 0..9 to 2000.. and gids 0..9 to 3000..; an entry the
+// reader's namespace cannot map reads 4294967295.
+TEST_F(PosixAcl, EntriesThroughAnIdmappedMountComposeWithTheReadersMaps)
+{
+	ScratchFile f("acl-composed", 1000, 1000, 0644);
+	ASSERT_TRUE(f.ok());
+	std::string acl = AclValue({{kUserObj, 6, kUndefined}, {kUser, 4, 1002}, {kUser, 4, 1004},
+				    {kGroupObj, 4, kUndefined}, {kGroup, 4, 1003}, {kMask, 6, kUndefined},
+				    {kOther, 0, kUndefined}});
+	ASSERT_EQ(setxattr(f.path(), kAccess, acl.data(), acl.size(), 0), 0) << strerror(errno);
+	FileDescriptor tree;
+	int err = ErrnoOf(OpenIdmappedTree("/tmp", "1000 2000 3\n1004 5000 1\n", &tree, "1000 3000 5\n"));
+	if (TmpfsRefusedTheIdmap(err))
+		return;
+	ASSERT_THAT(err, ErrnoIs(0));
+	int t = tree.get();
+	UsernsChild reader([t] {
+		CHILD_CHECK_EQ(NamedEntries(t, "acl-composed", kAccess), "u:2 u:4294967295 g:3");
+		return 0;
+	});
+	ASSERT_EQ(reader.setup_error(), 0);
+	ASSERT_THAT(reader.WriteMap("uid_map", "0 2000 10\n"), ErrnoIs(0));
+	ASSERT_THAT(reader.WriteMap("gid_map", "0 3000 10\n"), ErrnoIs(0));
+	EXPECT_EQ(reader.Finish(), 0);
 }

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 // setns(fd, CLONE_NEWUSER): userns_install's refusals, in order, and a
-// successful join of a child namespace.
+// successful join of a child namespace, through a namespace fd or a pidfd
+// (setns(pidfd, flags) joins the namespaces flags name of that task).
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -176,6 +178,99 @@ TEST_F(Setns, OwnerJoinsItsOwnChildNamespace)
 		CHILD_CHECK(HasEffectiveCapability(CAP_SYS_ADMIN));
 		return target.Finish();
 	}), 0);
+}
+
+// The inode of a namespace file (which namespace it is), or 0.
+ino_t NamespaceInode(const std::string &path)
+{
+	struct stat st;
+	return stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
+}
+
+int PidfdOpen(pid_t pid)
+{
+	return syscall(SYS_pidfd_open, pid, 0);
+}
+
+// setns() through a pidfd with CLONE_NEWUSER joins that task's user
+// namespace: root of the initial namespace ends up in it with every
+// capability.
+TEST_F(Setns, PidfdJoinsTheTasksUserNamespace)
+{
+	UsernsChild target([] { return 0; });
+	ASSERT_EQ(target.setup_error(), 0);
+	ASSERT_THAT(target.WriteMap("uid_map", "0 0 1\n"), ErrnoIs(0));
+	FileDescriptor pidfd(PidfdOpen(target.pid()));
+	ASSERT_TRUE(pidfd.valid()) << strerror(errno);
+	ino_t want = NamespaceInode(ProcPath(target.pid(), "ns/user"));
+	int fd = pidfd.get();
+	EXPECT_EQ(RunInChild([fd, want] {
+		CHILD_CHECK_EQ(setns(fd, CLONE_NEWUSER), 0);
+		CHILD_CHECK_EQ(NamespaceInode("/proc/self/ns/user"), want);
+		CHILD_CHECK(HasEffectiveCapability(CAP_SYS_ADMIN));
+		CHILD_CHECK_EQ(getuid(), 0);
+		return 0;
+	}), 0);
+	EXPECT_EQ(target.Finish(), 0);
+}
+
+// A pidfd of a task that has exited names no namespaces: ESRCH, and the
+// caller stays where it was.
+TEST_F(Setns, PidfdOfAnExitedTaskIsEsrch)
+{
+	ScopedChild gone([] { return 0; });
+	FileDescriptor pidfd(PidfdOpen(gone.pid()));
+	ASSERT_TRUE(pidfd.valid()) << strerror(errno);
+	ASSERT_EQ(gone.Wait(), 0);
+	int fd = pidfd.get();
+	EXPECT_EQ(RunInChild([fd] {
+		ino_t before = NamespaceInode("/proc/self/ns/user");
+		CHILD_CHECK_ERRNO(setns(fd, CLONE_NEWUSER), ESRCH);
+		CHILD_CHECK_EQ(NamespaceInode("/proc/self/ns/user"), before);
+		return 0;
+	}), 0);
+}
+
+// Through a pidfd, flags that name no namespace (CLONE_VM) are EINVAL, and
+// so is a namespace fd whose type is not the one asked for.
+TEST_F(Setns, FlagsThatNameNoNamespaceOrAnotherTypeAreEinval)
+{
+	UsernsChild target([] { return 0; });
+	ASSERT_EQ(target.setup_error(), 0);
+	FileDescriptor pidfd(PidfdOpen(target.pid()));
+	ASSERT_TRUE(pidfd.valid()) << strerror(errno);
+	FileDescriptor ns(open(ProcPath(target.pid(), "ns/user").c_str(), O_RDONLY | O_CLOEXEC));
+	ASSERT_TRUE(ns.valid());
+	int p = pidfd.get(), n = ns.get();
+	EXPECT_EQ(RunInChild([p, n] {
+		ino_t before = NamespaceInode("/proc/self/ns/user");
+		CHILD_CHECK_ERRNO(setns(p, CLONE_NEWUSER | CLONE_VM), EINVAL);
+		CHILD_CHECK_ERRNO(setns(n, CLONE_NEWNS), EINVAL);
+		CHILD_CHECK_EQ(NamespaceInode("/proc/self/ns/user"), before);
+		return 0;
+	}), 0);
+	EXPECT_EQ(target.Finish(), 0);
+}
+
+// Full capabilities in one's own namespace give nothing over a sibling:
+// two namespaces made by the same owner, and root of the first (every
+// capability there) is refused the second, by namespace fd and by pidfd.
+TEST_F(Setns, SiblingIsEpermEvenWithEveryCapabilityInOwnNamespace)
+{
+	UsernsChild sibling([] { return 0; });
+	ASSERT_EQ(sibling.setup_error(), 0);
+	ASSERT_THAT(sibling.WriteMap("uid_map", "0 100000 1000\n"), ErrnoIs(0));
+	FileDescriptor ns(open(ProcPath(sibling.pid(), "ns/user").c_str(), O_RDONLY | O_CLOEXEC));
+	FileDescriptor pidfd(PidfdOpen(sibling.pid()));
+	ASSERT_TRUE(ns.valid() && pidfd.valid());
+	int n = ns.get(), p = pidfd.get();
+	EXPECT_EQ(RunInMappedNamespace(200000, 1000, [n, p] {
+		CHILD_CHECK(HasEffectiveCapability(CAP_SYS_ADMIN));
+		CHILD_CHECK_ERRNO(setns(n, CLONE_NEWUSER), EPERM);
+		CHILD_CHECK_ERRNO(setns(p, CLONE_NEWUSER), EPERM);
+		return 0;
+	}), 0);
+	EXPECT_EQ(sibling.Finish(), 0);
 }
 
 }  // namespace
