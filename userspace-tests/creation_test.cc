@@ -287,29 +287,40 @@ TEST_F(Creation, OwnerUidIsCreatorEuid)
 	EXPECT_EQ(child.Finish(), 0);
 }
 
-// NS_GET_PARENT of a new namespace is the creator's namespace.
+// NS_GET_PARENT of a new namespace is the creator's namespace, and so is
+// NS_GET_USERNS (a user namespace's owning namespace is its parent).
 TEST_F(Creation, ParentIsCreatorsNamespace)
 {
 	UsernsChild child([] { return 0; });
 	ASSERT_EQ(child.setup_error(), 0);
 	FileDescriptor ns(open(ProcPath(child.pid(), "ns/user").c_str(), O_RDONLY));
 	ASSERT_THAT(ns.get(), SyscallSucceeds());
-	FileDescriptor parent(ioctl(ns.get(), NS_GET_PARENT));
-	ASSERT_THAT(parent.get(), SyscallSucceeds());
-	struct stat a, b;
-	ASSERT_THAT(fstat(parent.get(), &a), SyscallSucceeds());
-	ASSERT_THAT(stat("/proc/self/ns/user", &b), SyscallSucceeds());
-	EXPECT_EQ(a.st_ino, b.st_ino);
-	EXPECT_EQ(a.st_dev, b.st_dev);
+	struct stat self;
+	ASSERT_THAT(stat("/proc/self/ns/user", &self), SyscallSucceeds());
+	for (unsigned long request : {NS_GET_PARENT, NS_GET_USERNS}) {
+		FileDescriptor parent(ioctl(ns.get(), request));
+		ASSERT_THAT(parent.get(), SyscallSucceeds()) << request;
+		struct stat st;
+		ASSERT_THAT(fstat(parent.get(), &st), SyscallSucceeds());
+		EXPECT_EQ(st.st_ino, self.st_ino) << request;
+		EXPECT_EQ(st.st_dev, self.st_dev) << request;
+	}
 	EXPECT_EQ(child.Finish(), 0);
 }
 
-// The initial namespace has no parent visible: EPERM.
+// The initial namespace has no parent or owner visible: EPERM for
+// NS_GET_PARENT and NS_GET_USERNS. A file that is no namespace answers
+// neither: ENOTTY.
 TEST_F(Creation, InitialNamespaceHasNoParent)
 {
 	FileDescriptor ns(open("/proc/self/ns/user", O_RDONLY));
 	ASSERT_THAT(ns.get(), SyscallSucceeds());
 	EXPECT_THAT(ioctl(ns.get(), NS_GET_PARENT), SyscallFailsWithErrno(EPERM));
+	EXPECT_THAT(ioctl(ns.get(), NS_GET_USERNS), SyscallFailsWithErrno(EPERM));
+	FileDescriptor regular(open("/proc/self/status", O_RDONLY));
+	ASSERT_THAT(regular.get(), SyscallSucceeds());
+	EXPECT_THAT(ioctl(regular.get(), NS_GET_PARENT), SyscallFailsWithErrno(ENOTTY));
+	EXPECT_THAT(ioctl(regular.get(), NS_GET_USERNS), SyscallFailsWithErrno(ENOTTY));
 }
 
 // A child forked or cloned without CLONE_NEWUSER stays in its parent's

@@ -26,6 +26,7 @@
 #include <gtest/gtest.h>
 
 #include "acl_xattr.h"
+#include "caps.h"
 #include "child.h"
 #include "errno_matchers.h"
 #include "fd.h"
@@ -465,4 +466,75 @@ TEST_F(IdmappedMount, SetgidIsKeptInANamespaceOnlyOverAGroupItMaps)
 	EXPECT_EQ(ModeOf(AT_FDCWD, mapped.path("f")), 02755u);
 	EXPECT_EQ(ModeOf(AT_FDCWD, unmapped.path("f")), 0755u);
 	EXPECT_EQ(OwnerOf(AT_FDCWD, mapped.path("f")), "1000:1003");
+}
+
+// Root of the idmap's own namespace works through the mount as owner of
+// what the idmap gives its ids: the namespace maps 0..9999 to kernel
+// 10000.., so a directory of kernel 0:0 is its root's through the mount.
+// There it creates a file, a regular file by mknod, a symlink and a
+// directory, each stored as kernel 0:0 and read as 0:0 inside; links and
+// renames them and removes them; and chowns a file to 5 (stored as kernel
+// 5), which on the plain mount it may not (kernel 0 is no id of its own).
+TEST_F(IdmappedMount, RootOfTheIdmapsNamespaceWorksThroughItAsOwner)
+{
+	ScratchDir dir("idmap-own-ns", 0, 0, 0755);
+	ASSERT_TRUE(dir.ok());
+	auto [here, there] = SocketPair();
+	int receive_end = there.get();
+	std::string d = dir.path();
+	UsernsChild root([receive_end, d] {
+		CHILD_CHECK_OK(BecomeRootInNamespace());
+		FileDescriptor tree = ReceiveFd(receive_end);
+		CHILD_CHECK(tree.valid());
+		int t = tree.get();
+		CHILD_CHECK(FileDescriptor(openat(t, "file", O_CREAT | O_WRONLY | O_CLOEXEC, 0644)).valid());
+		CHILD_CHECK_EQ(mknodat(t, "mknod", S_IFREG | 0644, 0), 0);
+		CHILD_CHECK_EQ(symlinkat("file", t, "link"), 0);
+		CHILD_CHECK_EQ(mkdirat(t, "dir", 0755), 0);
+		for (const char *entry : {"file", "mknod", "link", "dir"})
+			CHILD_CHECK_EQ(OwnerOf(t, entry), "0:0");
+		CHILD_CHECK_EQ(linkat(t, "file", t, "hardlink", 0), 0);
+		CHILD_CHECK_EQ(renameat(t, "mknod", t, "renamed"), 0);
+		CHILD_CHECK_EQ(renameat(t, "dir", t, "renamed-dir"), 0);
+		CHILD_CHECK_EQ(unlinkat(t, "renamed", 0), 0);
+		CHILD_CHECK_EQ(unlinkat(t, "renamed-dir", AT_REMOVEDIR), 0);
+		CHILD_CHECK_ERRNO(chown((d + "/file").c_str(), 5, 5), EPERM);
+		CHILD_CHECK_EQ(fchownat(t, "file", 5, 5, 0), 0);
+		CHILD_CHECK_EQ(OwnerOf(t, "hardlink"), "5:5");
+		return 0;
+	});
+	ASSERT_EQ(root.setup_error(), 0);
+	MapRange(root, 10000, 10000);
+	FileDescriptor ns(open(ProcPath(root.pid(), "ns/user").c_str(), O_RDONLY | O_CLOEXEC));
+	ASSERT_TRUE(ns.valid());
+	FileDescriptor tree;
+	int err = ErrnoOf(OpenIdmappedTreeWith(dir.path().c_str(), ns.get(), &tree));
+	if (TmpfsRefusedTheIdmap(err))
+		return;
+	ASSERT_THAT(err, ErrnoIs(0));
+	ASSERT_THAT(SendFd(here.get(), tree.get()), ErrnoIs(0));
+	EXPECT_EQ(root.Finish(), 0);
+	EXPECT_EQ(OwnerOf(AT_FDCWD, dir / "link"), "0:0");
+	EXPECT_EQ(OwnerOf(AT_FDCWD, dir / "file"), "5:5");
+	EXPECT_EQ(OwnerOf(AT_FDCWD, dir / "renamed"), "ENOENT");
+}
+
+// Two idmapped mounts of one tree show one file's owner each through its
+// own idmap (kernel 1002 as 2002 and as 7002; 1002 on the plain mount),
+// and a link or rename from one to the other is EXDEV.
+TEST_F(IdmappedMount, TwoIdmapsOfOneTreeShowEachItsOwnOwner)
+{
+	ScratchFile f("idmap-two", 1002, 1002, 0644);
+	ASSERT_TRUE(f.ok());
+	FileDescriptor a, b;
+	int err = ErrnoOf(OpenIdmappedTree("/tmp", "1000 2000 5\n", &a));
+	if (TmpfsRefusedTheIdmap(err))
+		return;
+	ASSERT_THAT(err, ErrnoIs(0));
+	ASSERT_THAT(OpenIdmappedTree("/tmp", "1000 7000 5\n", &b), ErrnoIs(0));
+	EXPECT_EQ(OwnerOf(a.get(), "idmap-two"), "2002:2002");
+	EXPECT_EQ(OwnerOf(b.get(), "idmap-two"), "7002:7002");
+	EXPECT_EQ(OwnerOf(AT_FDCWD, f.path()), "1002:1002");
+	EXPECT_THAT(linkat(a.get(), "idmap-two", b.get(), "idmap-two-link", 0), SyscallFailsWithErrno(EXDEV));
+	EXPECT_THAT(renameat(a.get(), "idmap-two", b.get(), "idmap-two-moved"), SyscallFailsWithErrno(EXDEV));
 }

@@ -35,12 +35,22 @@ TEST_F(MapDisplay, InitialNamespaceReadsIdentityOfAllIds)
 	}
 }
 
-// A namespace whose map was never written reads empty.
+// A namespace whose maps were never written reads them empty, from the
+// parent and from inside (opened read-write, as a process about to write
+// its own map does).
 TEST_F(MapDisplay, UnwrittenMapReadsEmpty)
 {
-	UsernsChild child([] { return 0; });
+	UsernsChild child([] {
+		for (const char *map : {"/proc/self/uid_map", "/proc/self/gid_map"}) {
+			FileDescriptor fd(open(map, O_RDWR | O_CLOEXEC));
+			CHILD_CHECK(fd.valid());
+			CHILD_CHECK_EQ(ReadFd(fd.get()).value_or("error"), "");
+		}
+		return 0;
+	});
 	ASSERT_EQ(child.setup_error(), 0);
 	EXPECT_EQ(ReadFile(ProcPath(child.pid(), "uid_map")), "");
+	EXPECT_EQ(ReadFile(ProcPath(child.pid(), "gid_map")), "");
 	EXPECT_EQ(child.Finish(), 0);
 }
 

@@ -7,6 +7,8 @@
 // differ (uids 0..999 are 100000.., gids 0..999 are 200000..), so an id
 // taken through the wrong map shows.
 #include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -237,4 +239,31 @@ TEST_F(PosixAcl, EntriesThroughAnIdmappedMountComposeWithTheReadersMaps)
 	ASSERT_THAT(reader.WriteMap("uid_map", "0 2000 10\n"), ErrnoIs(0));
 	ASSERT_THAT(reader.WriteMap("gid_map", "0 3000 10\n"), ErrnoIs(0));
 	EXPECT_EQ(reader.Finish(), 0);
+}
+
+// On a filesystem mounted inside a namespace whose maps have two extents,
+// ACL entries are stored in kernel ids through the setter's namespace and
+// read back as set: a tmpfs mounted there takes "u:100 g:105", both in the
+// second extent of their maps, and shows them as 100 and 105.
+TEST_F(PosixAcl, EntriesOnAFilesystemMountedInANamespaceWithTwoExtents)
+{
+	const char *dir = "/tmp/acl-fs-in-ns";
+	ASSERT_TRUE(mkdir(dir, 0755) == 0 || errno == EEXIST);
+	UsernsChild child([dir] {
+		CHILD_CHECK_OK(BecomeRootInNamespace());
+		CHILD_CHECK_EQ(unshare(CLONE_NEWNS), 0);
+		CHILD_CHECK_EQ(mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr), 0);
+		CHILD_CHECK_EQ(mount("tmpfs", dir, "tmpfs", 0, "mode=0777"), 0);
+		std::string file = std::string(dir) + "/f";
+		CHILD_CHECK(FileDescriptor(open(file.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644)).valid());
+		std::string acl = NamedAcl(100, 105);
+		CHILD_CHECK_EQ(setxattr(file.c_str(), kAccess, acl.data(), acl.size(), 0), 0);
+		CHILD_CHECK_EQ(NamedEntries(AT_FDCWD, file.c_str(), kAccess), "u:100 g:105");
+		return 0;
+	});
+	ASSERT_EQ(child.setup_error(), 0);
+	ASSERT_THAT(child.WriteMap("uid_map", "0 100000 10\n100 110000 10\n"), ErrnoIs(0));
+	ASSERT_THAT(child.WriteMap("gid_map", "0 200000 10\n100 210000 10\n"), ErrnoIs(0));
+	EXPECT_EQ(child.Finish(), 0);
+	rmdir(dir);
 }

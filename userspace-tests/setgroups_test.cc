@@ -6,6 +6,9 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include <gtest/gtest.h>
 
 #include "child.h"
@@ -32,6 +35,19 @@ TEST_F(Setgroups, DenyReadsBack)
 	UsernsChild child([] { return 0; });
 	ASSERT_EQ(child.setup_error(), 0);
 	EXPECT_THAT(WriteFileOnce(ProcPath(child.pid(), "setgroups"), "deny \n"), ErrnoIs(0));
+	EXPECT_EQ(ReadFile(ProcPath(child.pid(), "setgroups")), "deny\n");
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// A NUL ends the value: "deny\0" (five bytes) is taken whole, the write
+// returning all five.
+TEST_F(Setgroups, DenyFollowedByANulIsTakenWhole)
+{
+	UsernsChild child([] { return 0; });
+	ASSERT_EQ(child.setup_error(), 0);
+	FileDescriptor fd(open(ProcPath(child.pid(), "setgroups").c_str(), O_WRONLY | O_CLOEXEC));
+	ASSERT_TRUE(fd.valid());
+	EXPECT_EQ(write(fd.get(), "deny\0", 5), 5) << strerror(errno);
 	EXPECT_EQ(ReadFile(ProcPath(child.pid(), "setgroups")), "deny\n");
 	EXPECT_EQ(child.Finish(), 0);
 }

@@ -232,7 +232,8 @@ TEST_F(Setns, PidfdOfAnExitedTaskIsEsrch)
 }
 
 // Through a pidfd, flags that name no namespace (CLONE_VM) are EINVAL, and
-// so is a namespace fd whose type is not the one asked for.
+// so are a namespace fd whose type is not the one asked for and a file that
+// is no namespace; a closed fd is EBADF.
 TEST_F(Setns, FlagsThatNameNoNamespaceOrAnotherTypeAreEinval)
 {
 	UsernsChild target([] { return 0; });
@@ -246,6 +247,9 @@ TEST_F(Setns, FlagsThatNameNoNamespaceOrAnotherTypeAreEinval)
 		ino_t before = NamespaceInode("/proc/self/ns/user");
 		CHILD_CHECK_ERRNO(setns(p, CLONE_NEWUSER | CLONE_VM), EINVAL);
 		CHILD_CHECK_ERRNO(setns(n, CLONE_NEWNS), EINVAL);
+		CHILD_CHECK_ERRNO(setns(-1, CLONE_NEWUSER), EBADF);
+		FileDescriptor regular(open("/proc/self/status", O_RDONLY | O_CLOEXEC));
+		CHILD_CHECK_ERRNO(setns(regular.get(), CLONE_NEWUSER), EINVAL);
 		CHILD_CHECK_EQ(NamespaceInode("/proc/self/ns/user"), before);
 		return 0;
 	}), 0);

@@ -125,13 +125,15 @@ int CheckStatxZeroesWhatItLeavesUnset(const char *path)
 
 USERNS_AREA(Translation);
 
-// Before any map is written every id is unmapped: getuid() reads overflowuid.
+// Before any map is written every id is unmapped: getuid() reads overflowuid,
+// getgid() overflowgid, effective ids alike.
 TEST_F(Translation, UnmappedUidReadsOverflowUid)
 {
 	UsernsChild child([] {
 		CHILD_CHECK_EQ(getuid(), kOverflowUid);
 		CHILD_CHECK_EQ(geteuid(), kOverflowUid);
 		CHILD_CHECK_EQ(getgid(), kOverflowGid);
+		CHILD_CHECK_EQ(getegid(), kOverflowGid);
 		return 0;
 	});
 	ASSERT_EQ(child.setup_error(), 0);
@@ -149,6 +151,24 @@ TEST_F(Translation, MappedRootReadsZero)
 	ASSERT_EQ(child.setup_error(), 0);
 	ASSERT_THAT(child.WriteMap("uid_map", "0 " + std::to_string(getuid()) + " 1\n"),
 		    ErrnoIs(0));
+	EXPECT_EQ(child.Finish(), 0);
+}
+
+// A non-zero inside id mapped onto the child's own ids is what it reads:
+// the parent maps the child's uid and gid (kernel 0) as 100, and the
+// child's getuid(), geteuid(), getgid() and getegid() read 100.
+TEST_F(Translation, NonZeroInsideIdMappedOntoTheCallerReadsAsThatId)
+{
+	UsernsChild child([] {
+		CHILD_CHECK_EQ(getuid(), 100);
+		CHILD_CHECK_EQ(geteuid(), 100);
+		CHILD_CHECK_EQ(getgid(), 100);
+		CHILD_CHECK_EQ(getegid(), 100);
+		return 0;
+	});
+	ASSERT_EQ(child.setup_error(), 0);
+	ASSERT_THAT(child.WriteMap("uid_map", "100 " + std::to_string(getuid()) + " 1\n"), ErrnoIs(0));
+	ASSERT_THAT(child.WriteMap("gid_map", "100 " + std::to_string(getgid()) + " 1\n"), ErrnoIs(0));
 	EXPECT_EQ(child.Finish(), 0);
 }
 
