@@ -209,14 +209,11 @@ constexpr const char *kRootidIdmap = "0 10000 10000\n";
 // root's (v2).
 TEST_F(FileCapability, ThroughAnIdmappedMountTheRootidGoesThroughTheIdmap)
 {
-	ScratchFile f("fcap-idmapped", 0, 0, 0755);
-	ASSERT_TRUE(f.ok());
-	FileDescriptor tree;
-	int err = ErrnoOf(OpenIdmappedTree("/tmp", kRootidIdmap, &tree));
-	if (TmpfsRefusedTheIdmap(err))
+	IdmappedFile f("fcap-idmapped", 0, 0, 0755, kRootidIdmap);
+	if (TmpfsRefusedTheIdmap(f.error()))
 		return;
-	ASSERT_THAT(err, ErrnoIs(0));
-	std::string through = "/proc/self/fd/" + std::to_string(tree.get()) + "/fcap-idmapped";
+	ASSERT_THAT(f.error(), ErrnoIs(0));
+	std::string through = f.through();
 	std::string unmappable = CapabilityV3(CAP_NET_RAW, 5);
 	EXPECT_THAT(setxattr(through.c_str(), kCapabilityXattr, unmappable.data(), unmappable.size(), 0),
 		    SyscallFailsWithErrno(EINVAL));
@@ -225,10 +222,8 @@ TEST_F(FileCapability, ThroughAnIdmappedMountTheRootidGoesThroughTheIdmap)
 		<< strerror(errno);
 	EXPECT_EQ(ReadCapability(f.path()), "v2");
 	EXPECT_EQ(ReadCapability(through.c_str()), "v3 rootid 10000");
-	int t = tree.get();
-	EXPECT_EQ(RunInMappedNamespace(10000, 10000, [t] {
-		std::string path = "/proc/self/fd/" + std::to_string(t) + "/fcap-idmapped";
-		CHILD_CHECK_EQ(ReadCapability(path.c_str()), "v2");
+	EXPECT_EQ(RunInMappedNamespace(10000, 10000, [&through] {
+		CHILD_CHECK_EQ(ReadCapability(through.c_str()), "v2");
 		return 0;
 	}), 0);
 }
@@ -242,24 +237,18 @@ TEST_F(FileCapability, ThroughAnIdmappedMountTheRootidGoesThroughTheIdmap)
 // 10000 from the initial namespace.
 TEST_F(FileCapability, SetInANamespaceThroughAnIdmappedMountIsValidForTheAncestor)
 {
-	ScratchFile f("fcap-idmapped-ns", 0, 0, 0755);
-	ASSERT_TRUE(f.ok());
-	FileDescriptor tree;
-	int err = ErrnoOf(OpenIdmappedTree("/tmp", kRootidIdmap, &tree));
-	if (TmpfsRefusedTheIdmap(err))
+	IdmappedFile f("fcap-idmapped-ns", 0, 0, 0755, kRootidIdmap);
+	if (TmpfsRefusedTheIdmap(f.error()))
 		return;
-	ASSERT_THAT(err, ErrnoIs(0));
-	int t = tree.get();
-	std::string plain = f.path();
-	EXPECT_EQ(RunInMappedNamespace(10000, 10000, [t, &plain] {
-		std::string path = "/proc/self/fd/" + std::to_string(t) + "/fcap-idmapped-ns";
+	ASSERT_THAT(f.error(), ErrnoIs(0));
+	std::string plain = f.path(), through = f.through();
+	EXPECT_EQ(RunInMappedNamespace(10000, 10000, [&plain, &through] {
 		std::string cap = CapabilityV2(CAP_NET_RAW);
-		CHILD_CHECK_EQ(setxattr(path.c_str(), kCapabilityXattr, cap.data(), cap.size(), 0), 0);
-		CHILD_CHECK_EQ(ReadCapability(path.c_str()), "v2");
+		CHILD_CHECK_EQ(setxattr(through.c_str(), kCapabilityXattr, cap.data(), cap.size(), 0), 0);
+		CHILD_CHECK_EQ(ReadCapability(through.c_str()), "v2");
 		CHILD_CHECK_EQ(ReadCapability(plain.c_str()), "v2");
 		return 0;
 	}), 0);
-	EXPECT_EQ(ReadCapability(f.path()), "v2");
-	std::string through = "/proc/self/fd/" + std::to_string(tree.get()) + "/fcap-idmapped-ns";
+	EXPECT_EQ(ReadCapability(plain.c_str()), "v2");
 	EXPECT_EQ(ReadCapability(through.c_str()), "v3 rootid 10000");
 }

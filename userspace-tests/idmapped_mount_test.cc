@@ -38,30 +38,9 @@
 
 namespace {
 
-// A scratch file in /tmp, owned by uid:gid, and a detached copy of /tmp
-// idmapped with kIdmap to reach it through.
-class IdmappedScratch {
-public:
-	// Kernel ids 1000..1004 read as 2000..2004 through the copy.
-	static constexpr const char *kIdmap = "1000 2000 5\n";
-
-	IdmappedScratch(const char *name, uid_t uid, gid_t gid)
-		: name_(name), file_(name, uid, gid, 0644)
-	{
-		error_ = file_.ok() ? ErrnoOf(OpenIdmappedTree("/tmp", kIdmap, &tree_)) : EIO;
-	}
-	// 0, or the errno of the step that failed.
-	int error() const { return error_; }
-	int tree() const { return tree_.get(); }
-	const char *name() const { return name_; }
-	const char *path() const { return file_.path(); }
-
-private:
-	const char *name_;
-	ScratchFile file_;
-	FileDescriptor tree_;
-	int error_;
-};
+// Kernel ids 1000..1004 read as 2000..2004 through the idmapped copies of
+// the stat tests.
+constexpr const char *kIdmap = "1000 2000 5\n";
 
 }  // namespace
 
@@ -71,7 +50,7 @@ USERNS_AREA(IdmappedMount);
 // "1000 2000 5"; the same file keeps its owner on the plain mount.
 TEST_F(IdmappedMount, StatShowsOwnerMappedDownThroughTheIdmap)
 {
-	IdmappedScratch s("idmap-owner", 1002, 1003);
+	IdmappedFile s("idmap-owner", 1002, 1003, 0644, kIdmap);
 	if (TmpfsRefusedTheIdmap(s.error()))
 		return;
 	ASSERT_THAT(s.error(), ErrnoIs(0));
@@ -89,7 +68,7 @@ TEST_F(IdmappedMount, StatShowsOwnerMappedDownThroughTheIdmap)
 // stat() reports as the overflow ids.
 TEST_F(IdmappedMount, OwnerOutsideTheIdmapReadsOverflowIds)
 {
-	IdmappedScratch s("idmap-unmapped", 999, 1005);
+	IdmappedFile s("idmap-unmapped", 999, 1005, 0644, kIdmap);
 	if (TmpfsRefusedTheIdmap(s.error()))
 		return;
 	ASSERT_THAT(s.error(), ErrnoIs(0));
@@ -105,7 +84,7 @@ TEST_F(IdmappedMount, OwnerOutsideTheIdmapReadsOverflowIds)
 // 0..9 to 2000..2009.
 TEST_F(IdmappedMount, IdmapComposesWithTheCallersNamespace)
 {
-	IdmappedScratch s("idmap-nested", 1001, 1004);
+	IdmappedFile s("idmap-nested", 1001, 1004, 0644, kIdmap);
 	if (TmpfsRefusedTheIdmap(s.error()))
 		return;
 	ASSERT_THAT(s.error(), ErrnoIs(0));
@@ -124,15 +103,12 @@ TEST_F(IdmappedMount, IdmapComposesWithTheCallersNamespace)
 // "1000 2000 5", gid map "1000 3000 5" shows owner 1002:1003 as 2002:3003.
 TEST_F(IdmappedMount, UidAndGidGoThroughTheirOwnMaps)
 {
-	ScratchFile f("idmap-split", 1002, 1003, 0644);
-	ASSERT_TRUE(f.ok());
-	FileDescriptor tree;
-	int err = ErrnoOf(OpenIdmappedTree("/tmp", "1000 2000 5\n", &tree, "1000 3000 5\n"));
-	if (TmpfsRefusedTheIdmap(err))
+	IdmappedFile f("idmap-split", 1002, 1003, 0644, "1000 2000 5\n", "1000 3000 5\n");
+	if (TmpfsRefusedTheIdmap(f.error()))
 		return;
-	ASSERT_THAT(err, ErrnoIs(0));
+	ASSERT_THAT(f.error(), ErrnoIs(0));
 	struct stat st;
-	ASSERT_EQ(fstatat(tree.get(), "idmap-split", &st, 0), 0) << strerror(errno);
+	ASSERT_EQ(fstatat(f.tree(), f.name(), &st, 0), 0) << strerror(errno);
 	EXPECT_EQ(st.st_uid, 2002u);
 	EXPECT_EQ(st.st_gid, 3003u);
 }
@@ -210,19 +186,16 @@ TEST_F(IdmappedMount, WhatIsCreatedThroughItIsOwnedByTheIdsMappedBack)
 // a file 2004:3004 on the mount, which is kernel 1004:1004.
 TEST_F(IdmappedMount, ChownThroughItStoresTheIdsMappedBack)
 {
-	ScratchFile f("idmap-chown", 1000, 1000, 0644);
-	ASSERT_TRUE(f.ok());
-	FileDescriptor tree;
-	int err = ErrnoOf(OpenIdmappedTree("/tmp", kUidIdmap, &tree, kGidIdmap));
-	if (TmpfsRefusedTheIdmap(err))
+	IdmappedFile f("idmap-chown", 1000, 1000, 0644, kUidIdmap, kGidIdmap);
+	if (TmpfsRefusedTheIdmap(f.error()))
 		return;
-	ASSERT_THAT(err, ErrnoIs(0));
-	ASSERT_EQ(fchownat(tree.get(), "idmap-chown", 2004, 3004, 0), 0) << strerror(errno);
+	ASSERT_THAT(f.error(), ErrnoIs(0));
+	ASSERT_EQ(fchownat(f.tree(), f.name(), 2004, 3004, 0), 0) << strerror(errno);
 	EXPECT_EQ(OwnerOf(AT_FDCWD, f.path()), "1004:1004");
-	EXPECT_EQ(OwnerOf(tree.get(), "idmap-chown"), "2004:3004");
+	EXPECT_EQ(OwnerOf(f.tree(), f.name()), "2004:3004");
 	// An id the idmap cannot take back is EOVERFLOW, and changes nothing.
-	EXPECT_THAT(fchownat(tree.get(), "idmap-chown", 3004, -1, 0), SyscallFailsWithErrno(EOVERFLOW));
-	EXPECT_THAT(fchownat(tree.get(), "idmap-chown", -1, 2004, 0), SyscallFailsWithErrno(EOVERFLOW));
+	EXPECT_THAT(fchownat(f.tree(), f.name(), 3004, -1, 0), SyscallFailsWithErrno(EOVERFLOW));
+	EXPECT_THAT(fchownat(f.tree(), f.name(), -1, 2004, 0), SyscallFailsWithErrno(EOVERFLOW));
 	EXPECT_EQ(OwnerOf(AT_FDCWD, f.path()), "1004:1004");
 }
 
@@ -524,17 +497,15 @@ TEST_F(IdmappedMount, RootOfTheIdmapsNamespaceWorksThroughItAsOwner)
 // and a link or rename from one to the other is EXDEV.
 TEST_F(IdmappedMount, TwoIdmapsOfOneTreeShowEachItsOwnOwner)
 {
-	ScratchFile f("idmap-two", 1002, 1002, 0644);
-	ASSERT_TRUE(f.ok());
-	FileDescriptor a, b;
-	int err = ErrnoOf(OpenIdmappedTree("/tmp", "1000 2000 5\n", &a));
-	if (TmpfsRefusedTheIdmap(err))
+	IdmappedFile f("idmap-two", 1002, 1002, 0644, "1000 2000 5\n");
+	if (TmpfsRefusedTheIdmap(f.error()))
 		return;
-	ASSERT_THAT(err, ErrnoIs(0));
+	ASSERT_THAT(f.error(), ErrnoIs(0));
+	FileDescriptor b;
 	ASSERT_THAT(OpenIdmappedTree("/tmp", "1000 7000 5\n", &b), ErrnoIs(0));
-	EXPECT_EQ(OwnerOf(a.get(), "idmap-two"), "2002:2002");
-	EXPECT_EQ(OwnerOf(b.get(), "idmap-two"), "7002:7002");
+	EXPECT_EQ(OwnerOf(f.tree(), f.name()), "2002:2002");
+	EXPECT_EQ(OwnerOf(b.get(), f.name()), "7002:7002");
 	EXPECT_EQ(OwnerOf(AT_FDCWD, f.path()), "1002:1002");
-	EXPECT_THAT(linkat(a.get(), "idmap-two", b.get(), "idmap-two-link", 0), SyscallFailsWithErrno(EXDEV));
-	EXPECT_THAT(renameat(a.get(), "idmap-two", b.get(), "idmap-two-moved"), SyscallFailsWithErrno(EXDEV));
+	EXPECT_THAT(linkat(f.tree(), f.name(), b.get(), "idmap-two-link", 0), SyscallFailsWithErrno(EXDEV));
+	EXPECT_THAT(renameat(f.tree(), f.name(), b.get(), "idmap-two-moved"), SyscallFailsWithErrno(EXDEV));
 }

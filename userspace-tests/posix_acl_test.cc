@@ -133,20 +133,15 @@ TEST_F(PosixAcl, DefaultAclSetInsideIsInheritedInKernelIds)
 // 3000..), and an ACL set through the mount is stored mapped back.
 TEST_F(PosixAcl, EntriesGoThroughAnIdmappedMountBothWays)
 {
-	ScratchFile f("acl-idmapped", 1000, 1000, 0644);
-	ASSERT_TRUE(f.ok());
+	IdmappedFile f("acl-idmapped", 1000, 1000, 0644, "1000 2000 5\n", "1000 3000 5\n");
+	if (TmpfsRefusedTheIdmap(f.error()))
+		return;
+	ASSERT_THAT(f.error(), ErrnoIs(0));
 	std::string acl = NamedAcl(1002, 1003);
 	ASSERT_EQ(setxattr(f.path(), kAccess, acl.data(), acl.size(), 0), 0) << strerror(errno);
-
-	FileDescriptor tree;
-	int err = ErrnoOf(OpenIdmappedTree("/tmp", "1000 2000 5\n", &tree, "1000 3000 5\n"));
-	if (TmpfsRefusedTheIdmap(err))
-		return;
-	ASSERT_THAT(err, ErrnoIs(0));
-	EXPECT_EQ(NamedEntries(tree.get(), "acl-idmapped", kAccess), "u:2002 g:3003");
+	EXPECT_EQ(NamedEntries(f.tree(), f.name(), kAccess), "u:2002 g:3003");
 	std::string through = NamedAcl(2004, 3001);
-	std::string proc = "/proc/self/fd/" + std::to_string(tree.get()) + "/acl-idmapped";
-	ASSERT_EQ(setxattr(proc.c_str(), kAccess, through.data(), through.size(), 0), 0)
+	ASSERT_EQ(setxattr(f.through().c_str(), kAccess, through.data(), through.size(), 0), 0)
 		<< strerror(errno);
 	EXPECT_EQ(NamedEntries(AT_FDCWD, f.path(), kAccess), "u:1004 g:1001");
 }
@@ -189,17 +184,14 @@ TEST_F(PosixAcl, ReadsTheSameWhateverTheBufferSize)
 // not for 1002; once the ACL is removed, not for 2002 either.
 TEST_F(PosixAcl, NamedEntryGrantsAccessThroughAnIdmappedMountToTheShownId)
 {
-	ScratchFile f("acl-grants", 1000, 1000, 0600);
-	ASSERT_TRUE(f.ok());
+	IdmappedFile f("acl-grants", 1000, 1000, 0600, "1000 2000 5\n", "1000 3000 5\n");
+	if (TmpfsRefusedTheIdmap(f.error()))
+		return;
+	ASSERT_THAT(f.error(), ErrnoIs(0));
 	std::string acl = AclValue({{kUserObj, 6, kUndefined}, {kUser, 6, 1002}, {kGroupObj, 0, kUndefined},
 				    {kMask, 6, kUndefined}, {kOther, 0, kUndefined}});
 	ASSERT_EQ(setxattr(f.path(), kAccess, acl.data(), acl.size(), 0), 0) << strerror(errno);
-	FileDescriptor tree;
-	int err = ErrnoOf(OpenIdmappedTree("/tmp", "1000 2000 5\n", &tree, "1000 3000 5\n"));
-	if (TmpfsRefusedTheIdmap(err))
-		return;
-	ASSERT_THAT(err, ErrnoIs(0));
-	int t = tree.get();
+	int t = f.tree();
 	auto open_as = [t](uid_t uid) {
 		return RunAs(uid, 3001, [t] {
 			FileDescriptor fd(openat(t, "acl-grants", O_RDWR | O_CLOEXEC));
@@ -219,18 +211,15 @@ TEST_F(PosixAcl, NamedEntryGrantsAccessThroughAnIdmappedMountToTheShownId)
 // reader's namespace cannot map reads 4294967295.
 TEST_F(PosixAcl, EntriesThroughAnIdmappedMountComposeWithTheReadersMaps)
 {
-	ScratchFile f("acl-composed", 1000, 1000, 0644);
-	ASSERT_TRUE(f.ok());
+	IdmappedFile f("acl-composed", 1000, 1000, 0644, "1000 2000 3\n1004 5000 1\n", "1000 3000 5\n");
+	if (TmpfsRefusedTheIdmap(f.error()))
+		return;
+	ASSERT_THAT(f.error(), ErrnoIs(0));
 	std::string acl = AclValue({{kUserObj, 6, kUndefined}, {kUser, 4, 1002}, {kUser, 4, 1004},
 				    {kGroupObj, 4, kUndefined}, {kGroup, 4, 1003}, {kMask, 6, kUndefined},
 				    {kOther, 0, kUndefined}});
 	ASSERT_EQ(setxattr(f.path(), kAccess, acl.data(), acl.size(), 0), 0) << strerror(errno);
-	FileDescriptor tree;
-	int err = ErrnoOf(OpenIdmappedTree("/tmp", "1000 2000 3\n1004 5000 1\n", &tree, "1000 3000 5\n"));
-	if (TmpfsRefusedTheIdmap(err))
-		return;
-	ASSERT_THAT(err, ErrnoIs(0));
-	int t = tree.get();
+	int t = f.tree();
 	UsernsChild reader([t] {
 		CHILD_CHECK_EQ(NamedEntries(t, "acl-composed", kAccess), "u:2 u:4294967295 g:3");
 		return 0;

@@ -62,6 +62,19 @@ AttachedTree::~AttachedTree()
 		umount2(mountpoint_.c_str(), MNT_DETACH);
 }
 
+IdmappedFile::IdmappedFile(const char *name, uid_t uid, gid_t gid, mode_t mode,
+			   const std::string &uid_map, const std::string &gid_map)
+	: name_(name), file_(name, uid, gid, mode)
+{
+	error_ = file_.ok() ? ErrnoOf(OpenIdmappedTree("/tmp", uid_map, &tree_, gid_map))
+			    : ErrnoOf(file_.status());
+}
+
+std::string IdmappedFile::through() const
+{
+	return "/proc/self/fd/" + std::to_string(tree_.get()) + "/" + name_;
+}
+
 IdmappedDir::IdmappedDir(const char *name, uid_t uid, gid_t gid, mode_t mode,
 			 const std::string &parent)
 	: dir_(name, uid, gid, mode, parent)

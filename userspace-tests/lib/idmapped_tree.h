@@ -8,6 +8,7 @@
 #include "errno_or.h"
 #include "fd.h"
 #include "scratch_dir.h"
+#include "scratch_file.h"
 
 // Opens a detached copy of the mount at dir into *tree, idmapped with a
 // fresh user namespace whose uid map is uid_map and gid map gid_map
@@ -36,6 +37,30 @@ public:
 
 private:
 	std::string mountpoint_;
+	int error_;
+};
+
+// A scratch file in /tmp (ScratchFile) and a detached copy of /tmp
+// idmapped with uid_map and gid_map (uid_map when empty) to reach it
+// through.
+class IdmappedFile {
+public:
+	IdmappedFile(const char *name, uid_t uid, gid_t gid, mode_t mode, const std::string &uid_map,
+		     const std::string &gid_map = "");
+	// 0, or the errno of the step that failed.
+	int error() const { return error_; }
+	int tree() const { return tree_.get(); }
+	const char *name() const { return name_; }
+	// The file on the plain mount.
+	const char *path() const { return file_.path(); }
+	// The file through the idmapped copy, for calls that take a path
+	// only (the xattr calls): /proc/self/fd/<tree>/<name>.
+	std::string through() const;
+
+private:
+	const char *name_;
+	ScratchFile file_;
+	FileDescriptor tree_;
 	int error_;
 };
 
