@@ -185,6 +185,66 @@ TEST_P(IdmapExtents, AclEntriesReadThroughTheExtentCoveringTheirIds)
 	}
 }
 
+// Every kind of entry made through the mount (a regular file, a
+// directory, a FIFO, a symlink, and an O_TMPFILE file linked in) is owned
+// by its creator's ids taken back through the extent covering them: the
+// last extent's last ids, which read the same way back through the mount.
+TEST_P(IdmapExtents, EachKindCreatedIsOwnedThroughTheLastExtent)
+{
+	const IdmapShape &s = GetParam();
+	const IdmapExtent &u = s.uid.back(), &g = s.gid.back();
+	ScratchDir dir("extents-kinds", s.uid[0].first, s.gid[0].first, 0777);
+	ASSERT_TRUE(dir.ok());
+	if (!OpenTree())
+		return;
+	int t = tree();
+	std::string d = dir.name();
+	unsigned uid = u.lower + u.count - 1, gid = g.lower + g.count - 1;
+	EXPECT_EQ(CreateEachKindAs(uid, gid, t, d), 0);
+	EXPECT_EQ(RunAs(uid, gid, [t, d] {
+		FileDescriptor tmp(openat(t, d.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644));
+		CHILD_CHECK(tmp.valid());
+		std::string proc = "/proc/self/fd/" + std::to_string(tmp.get());
+		CHILD_CHECK_EQ(linkat(AT_FDCWD, proc.c_str(), t, (d + "/tmpfile").c_str(), AT_SYMLINK_FOLLOW),
+			       0);
+		return 0;
+	}), 0);
+	std::string stored = std::to_string(u.first + u.count - 1) + ":" + std::to_string(g.first + g.count - 1);
+	std::string shown = std::to_string(uid) + ":" + std::to_string(gid);
+	for (const char *entry : {"file", "dir", "fifo", "link", "tmpfile"}) {
+		SCOPED_TRACE(entry);
+		EXPECT_EQ(OwnerOf(AT_FDCWD, dir / entry), stored);
+		EXPECT_EQ(OwnerOf(t, d + "/" + entry), shown);
+	}
+}
+
+// A setgid directory whose group is in the last extent gives new entries
+// that group, and a creator keeps S_ISGID only as a member of the group as
+// the mount shows it (a creator of the first extent's group loses it).
+TEST_P(IdmapExtents, SetgidDirectoryGroupIsTheOneShown)
+{
+	const IdmapShape &s = GetParam();
+	const IdmapExtent &g = s.gid.back();
+	ScratchDir dir("extents-setgid", s.uid[0].first, g.first, 02777);
+	ASSERT_TRUE(dir.ok());
+	if (!OpenTree())
+		return;
+	int t = tree();
+	std::string d = dir.name();
+	unsigned uid = s.uid[0].lower;
+	for (auto [gid, who] : {std::pair<unsigned, std::string>{g.lower, "member"}, {s.gid[0].lower, "other"}}) {
+		if (who == "other" && s.gid.size() == 1)
+			continue;  // one extent: no group outside the directory's to create as
+		EXPECT_EQ(RunAs(uid, gid, [t, path = d + "/" + who] {
+			CHILD_CHECK(FileDescriptor(openat(t, path.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 02755))
+					    .valid());
+			return 0;
+		}), 0) << who;
+		EXPECT_EQ(OwnerOf(t, d + "/" + who), std::to_string(uid) + ":" + std::to_string(g.lower)) << who;
+		EXPECT_EQ(ModeOf(AT_FDCWD, dir / who.c_str()), who == "member" ? 02755u : 0755u) << who;
+	}
+}
+
 INSTANTIATE_TEST_SUITE_P(Shapes, IdmapExtents, ::testing::ValuesIn(IdmapShapes()),
 			 [](const auto &info) { return std::string(info.param.name); });
 
