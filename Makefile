@@ -46,6 +46,13 @@ $(shell mkdir -p $(O))
 ifeq ($(filter y n,$(USERNS)),)
 $(error USERNS must be y or n, not '$(USERNS)')
 endif
+# Spellings of a knob that are easy to reach for stop here, naming the knob.
+ifeq ($(origin USER_NS),command line)
+$(error USER_NS is not a knob: write USERNS=y or USERNS=n (it sets CONFIG_USER_NS))
+endif
+ifeq ($(origin TEST),command line)
+$(error TEST is not a knob: the gtest filter is FILTER='<filter>', for runs and bisects alike)
+endif
 # OPT=s: -Os (tinyconfig's default); OPT=2: -O2, as distributions build.
 OPT ?= s
 ifeq ($(filter s 2,$(OPT)),)
@@ -157,13 +164,13 @@ compare: ## Cases whose status changed from BASE=<results dir> to RESULTS= (defa
 # lava-jobs, bench-smoke and fuzz-smoke. It times itself
 # ($(O)/make-test-times.jsonl) and ends with the closing line.
 TEST_KERNELS := series:y series:n none:y
-test: deps ## Host tests; suite on ours (USER_NS=y, =n) and reference; ABI; LAVA jobs; bench/fuzz-smoke
+test: deps ## Host tests; suite on ours (USERNS=y, =n) and reference; ABI; LAVA jobs; bench/fuzz-smoke
 	$(Q)MAKE="$(MAKE)" $(CI)/run/make-test $(TEST_KERNELS)
 
 # What CI runs on each line other than the default: ours with user
 # namespaces on and the reference, then the ABI check.
 TEST_SHORT_KERNELS := series:y none:y
-test-short: deps ## What CI runs on a non-default line: suite on ours (USER_NS=y) and the reference; ABI
+test-short: deps ## What CI runs on a non-default line: suite on ours (USERNS=y) and the reference; ABI
 	$(Q)MAKE="$(MAKE)" $(CI)/run/make-test --short $(TEST_SHORT_KERNELS)
 
 test-host: $(TESTBIN) fetch ## Host-side tests of the harness itself (ctest)
@@ -238,7 +245,7 @@ $(INITRAMFS): $(TESTBIN) $(BENCHBIN) $(FUZZBIN) $(IDPROBE) $(TOP)/qemu/init $(TO
 	$(Q)$(TOP)/qemu/mkinitramfs $@ $(TESTBIN) $(BENCHBIN) $(FUZZBIN) $(IDPROBE)
 
 ##@ Benchmark
-bench: deps ## stat matrix: ref/ours x USER_NS=n/y x -Os/-O2, fstat/newfstatat/statx, 1..340 extents and runtime map shapes, ls -ln (FILES=, PASSES=, MAPS=uid)
+bench: deps ## stat matrix: ref/ours x USERNS=n/y x -Os/-O2, fstat/newfstatat/statx, 1..340 extents and runtime map shapes, ls -ln (FILES=, PASSES=, MAPS=uid)
 	$(Q)$(CI)/run/bench
 
 bench-smoke: deps ## A tiny stat benchmark on our kernel (runs in make test; out/bench-smoke/)
@@ -273,17 +280,17 @@ mutate-list: ## The mutants of ci/series/mutants.json, each with the behaviour i
 	$(Q)O=$(O) $(CI)/series/mutate --list
 
 ##@ Regressions
-check-series: deps ## Every prefix of the series: build (USER_NS=y/n), boot, test; a table (FROM=N: from prefix N on)
+check-series: deps ## Every prefix of the series: build (USERNS=y/n), boot, test; a table (FROM=N: from prefix N on)
 	$(Q)$(CI)/series/check-prefixes
 
-bisect-series: deps ## First patch of the series failing TEST='<gtest filter>'
-	$(Q)TEST="$(TEST)" $(CI)/series/bisect-series
+bisect-series: deps ## First patch of the series failing FILTER='<gtest filter>'
+	$(Q)FILTER="$(FILTER)" $(CI)/series/bisect-series
 
-bisect: deps ## git bisect KERNEL_SRC=<git tree> GOOD=<rev> BAD=<rev> TEST=<filter>
-	$(Q)test -n "$(KERNEL_SRC)" -a -n "$(GOOD)" -a -n "$(BAD)" -a -n "$(TEST)" || \
-		{ echo "usage: make bisect KERNEL_SRC=<tree> GOOD=<rev> BAD=<rev> TEST=<filter>"; exit 2; }
+bisect: deps ## git bisect KERNEL_SRC=<git tree> GOOD=<rev> BAD=<rev> FILTER=<filter>
+	$(Q)test -n "$(KERNEL_SRC)" -a -n "$(GOOD)" -a -n "$(BAD)" -a -n "$(FILTER)" || \
+		{ echo "usage: make bisect KERNEL_SRC=<tree> GOOD=<rev> BAD=<rev> FILTER=<filter>"; exit 2; }
 	$(Q)cd $(KERNEL_SRC) && git bisect start $(BAD) $(GOOD) && \
-		TEST="$(TEST)" O=$(O) git bisect run $(CI)/series/bisect-run; \
+		FILTER="$(FILTER)" O=$(O) git bisect run $(CI)/series/bisect-run; \
 		git bisect log | tail -n 3; git bisect reset >/dev/null
 
 ##@ LAVA
@@ -323,7 +330,7 @@ lock-update: deps ## Pin the newest linux-source of LINE= the archive has (VERSI
 check-patches: ## Series file vs patches/: missing files, unlisted patches, headers
 	$(Q)$(CI)/series/lint
 
-abi-check: deps ## Exports of ours vs the reference (Module.symvers, USER_NS=y): none lost or relicensed
+abi-check: deps ## Exports of ours vs the reference (Module.symvers, USERNS=y): none lost or relicensed
 	$(Q)$(MAKE) kernel PATCHES=series USERNS=y
 	$(Q)$(MAKE) kernel PATCHES=none USERNS=y
 	$(Q)$(CI)/series/abi-check $(O)/kbuild/ref-userns-y/Module.symvers $(O)/kbuild/ours-userns-y/Module.symvers \
@@ -351,7 +358,7 @@ distclean: ## Remove everything under O= (source, kernels, ccache)
 #: KERNEL_DEB_VERSION=...  another version of the line's linux-source from the archive (KERNEL_DEB_SHA256= to pin)
 #: VERSION=<version>       make lock-update: pin that version, not the archive's newest
 #: EXTRA_FRAGMENTS=<files> more kernel config fragments, merged after ours
-#: FILTER=<gtest filter>   the tests a guest run runs
+#: FILTER=<gtest filter>   the tests a guest run runs; the filter a bisect judges by
 #: ACCEL=auto|kvm|tcg      the accelerator (auto: KVM only when it really boots Linux)
 #: BOOT_TIMEOUT=S RUN_TIMEOUT=S  seconds to "guest up" (60) and for the whole run (900)
 #: SUMMARY=0               make run: no per-area table after the run
@@ -360,7 +367,7 @@ distclean: ## Remove everything under O= (source, kernels, ccache)
 #: FILES= PASSES= EXTENTS= MAPS=uid SHAPES= COMMAND_FILES= CALLS= BENCH_VARIANTS="tree:userns[:O2] ..."  make bench
 #: EXTENTS= CALL=fstat|newfstatat|statx  make profile-fstat
 #: MUTANT=a,b              make mutate: only these mutants
-#: TEST=<filter> GOOD= BAD=  make bisect-series, make bisect
+#: GOOD= BAD=              make bisect: the good and bad revisions (with FILTER=)
 #: BASE=<results dir>      make compare: the earlier run (RESULTS= the later, default out/results)
 #: LAVA_ARTIFACTS_URL= LAVA_KERNELS="a b" JOB=  the LAVA targets
 help: ## Show this help
