@@ -142,12 +142,17 @@ test-clients: deps ## Real clients in the guest (newuidmap, unshare, setfacl, se
 	$(Q)ACCEL=$(ACCEL) BOOT_TIMEOUT=$(BOOT_TIMEOUT) RUN_TIMEOUT=$(RUN_TIMEOUT) FILTER="$(FILTER)" \
 		$(CI)/run/test-clients
 
+# The debug kernels of test-debug, test-faults and test-kcsan boot and run slower: their
+# timeouts default longer, and BOOT_TIMEOUT=/RUN_TIMEOUT= given still win.
+SLOW_BOOT_TIMEOUT := $(if $(filter file,$(origin BOOT_TIMEOUT)),300,$(BOOT_TIMEOUT))
+SLOW_RUN_TIMEOUT := $(if $(filter file,$(origin RUN_TIMEOUT)),3600,$(RUN_TIMEOUT))
+
 test-faults: deps ## Every allocation of the map writes, unshare, clone, setns, map reads failed in turn, ours vs the reference
-	$(Q)ACCEL=$(ACCEL) BOOT_TIMEOUT=300 RUN_TIMEOUT=3600 FILTER="$(FILTER)" \
+	$(Q)ACCEL=$(ACCEL) BOOT_TIMEOUT=$(SLOW_BOOT_TIMEOUT) RUN_TIMEOUT=$(SLOW_RUN_TIMEOUT) FILTER="$(FILTER)" \
 		$(CI)/run/test-faults
 
 test-kcsan: deps ## The racing tests and concurrent fuzzing under KCSAN, ours vs the reference
-	$(Q)ACCEL=$(ACCEL) BOOT_TIMEOUT=300 RUN_TIMEOUT=3600 $(CI)/run/test-kcsan
+	$(Q)ACCEL=$(ACCEL) BOOT_TIMEOUT=$(SLOW_BOOT_TIMEOUT) RUN_TIMEOUT=$(SLOW_RUN_TIMEOUT) $(CI)/run/test-kcsan
 
 reference: ## Run the suite on the unpatched pinned kernel (same as PATCHES=none)
 	$(Q)$(MAKE) run PATCHES=none
@@ -267,8 +272,8 @@ fuzz-smoke: ## 5000 fuzzed writes (part of make test)
 
 test-debug: deps ## The suite and 5000 fuzzed writes on the debug kernel (KASAN, lockdep, ...)
 	$(Q)rc=0; \
-	$(MAKE) run DEBUG=1 BOOT_TIMEOUT=300 RUN_TIMEOUT=3600 || rc=1; \
-	$(MAKE) fuzz DEBUG=1 FUZZ_WRITES=$${FUZZ_WRITES:-5000} RUN_TIMEOUT=3600 || rc=1; \
+	$(MAKE) run DEBUG=1 BOOT_TIMEOUT=$(SLOW_BOOT_TIMEOUT) RUN_TIMEOUT=$(SLOW_RUN_TIMEOUT) || rc=1; \
+	$(MAKE) fuzz DEBUG=1 FUZZ_WRITES=$${FUZZ_WRITES:-5000} RUN_TIMEOUT=$(SLOW_RUN_TIMEOUT) || rc=1; \
 	exit $$rc
 
 mutate: deps ## Mutation testing of the series: each of ci/series/mutants.json built, booted, tested (MUTANT=a,b)
@@ -360,7 +365,8 @@ distclean: ## Remove everything under O= (source, kernels, ccache)
 #: EXTRA_FRAGMENTS=<files> more kernel config fragments, merged after ours
 #: FILTER=<gtest filter>   the tests a guest run runs; the filter a bisect judges by
 #: ACCEL=auto|kvm|tcg      the accelerator (auto: KVM only when it really boots Linux)
-#: BOOT_TIMEOUT=S RUN_TIMEOUT=S  seconds to "guest up" (60) and for the whole run (900)
+#: BOOT_TIMEOUT=S RUN_TIMEOUT=S  seconds to "guest up" (60) and for the whole run (900;
+#:                         300 and 3600 for test-debug, test-faults and test-kcsan)
 #: SUMMARY=0               make run: no per-area table after the run
 #: O=<dir> V=1 JOBS=N      build directory (out/), verbose commands, parallel jobs (nproc)
 #: FUZZ_WRITES= FUZZ_SEED= FUZZ_JOBS=  make fuzz: writes, seed, workers
