@@ -41,7 +41,19 @@ ACCEL ?= auto
 BOOT_TIMEOUT ?= 60
 RUN_TIMEOUT ?= 900
 export O V JOBS
+# A dry run (make -n) and the targets that only print write nothing.
+DRY_RUN := $(findstring n,$(firstword -$(MAKEFLAGS)))
+PRINT_ONLY_GOALS := help lines mutate-list
+WRITING_GOALS := $(filter-out $(PRINT_ONLY_GOALS),$(or $(MAKECMDGOALS),all))
+ifeq ($(DRY_RUN),)
+ifneq ($(WRITING_GOALS),)
 $(shell mkdir -p $(O))
+endif
+endif
+# $(MAKE) on a recipe line makes `make -n` run that line. A line that runs a
+# script which calls make itself names make through SUBMAKE instead, so
+# that a dry run prints it.
+SUBMAKE = $(MAKE)
 
 ifeq ($(filter y n,$(USERNS)),)
 $(error USERNS must be y or n, not '$(USERNS)')
@@ -131,7 +143,7 @@ run: $(BZIMAGE) $(RUN_INITRAMFS) ## Boot the kernel and run the suite (FILTER=, 
 		--accel $(ACCEL) --boot-timeout $(BOOT_TIMEOUT) --timeout $(RUN_TIMEOUT) \
 		--expect-release "$$(cat $(KBUILD)/include/config/kernel.release)" \
 		--append "harness.userns=$(USERNS)$(if $(RUN_FILTER), harness.filter=$(RUN_FILTER))" || rc=$$?; \
-	$(if $(KERNEL_SRC),$(MAKE) kselftest || rc=1;) \
+	$(if $(KERNEL_SRC),$(SUBMAKE) kselftest || rc=1;) \
 	$(if $(filter 0,$(SUMMARY)),,$(CI)/report/summarize --only $(VARIANT) $(RESULTS);) exit $${rc:-0}
 
 kselftest: deps ## The kernel's user-namespace selftests in the guest, ours vs the reference (KERNEL_SRC=)
@@ -170,13 +182,13 @@ compare: ## Cases whose status changed from BASE=<results dir> to RESULTS= (defa
 # ($(O)/make-test-times.jsonl) and ends with the closing line.
 TEST_KERNELS := series:y series:n none:y
 test: deps ## Host tests; suite on ours (USERNS=y, =n) and reference; ABI; LAVA jobs; bench/fuzz-smoke
-	$(Q)MAKE="$(MAKE)" $(CI)/run/make-test $(TEST_KERNELS)
+	$(Q)MAKE="$(SUBMAKE)" $(CI)/run/make-test $(TEST_KERNELS)
 
 # What CI runs on each line other than the default: ours with user
 # namespaces on and the reference, then the ABI check.
 TEST_SHORT_KERNELS := series:y none:y
 test-short: deps ## What CI runs on a non-default line: suite on ours (USERNS=y) and the reference; ABI
-	$(Q)MAKE="$(MAKE)" $(CI)/run/make-test --short $(TEST_SHORT_KERNELS)
+	$(Q)MAKE="$(SUBMAKE)" $(CI)/run/make-test --short $(TEST_SHORT_KERNELS)
 
 test-host: $(TESTBIN) fetch ## Host-side tests of the harness itself (ctest)
 	$(Q)$(MAKE) host-tests-only
