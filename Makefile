@@ -119,10 +119,17 @@ INITRAMFS ?= $(O)/initramfs.cpio
 ABI_CPIO := $(KBUILD)/abi-module.cpio
 RUN_INITRAMFS := $(KBUILD)/initramfs.cpio
 LOCKDEP := $(filter 1 faults,$(DEBUG))
-RUN_PARTS := $(INITRAMFS) $(if $(LOCKDEP),,$(ABI_CPIO))
-RUN_FILTER := $(if $(LOCKDEP),$(or $(FILTER),*)$(if $(findstring -,$(FILTER)),:,-)AbiModule*,$(FILTER))
-# The disk drivers, modules that only the benchmark and the selftests load.
+# The disk drivers, modules that the benchmark, the selftests and (below)
+# the suite's runs on an old line load.
 STORAGE_CPIO := $(KBUILD)/storage-modules.cpio
+# Where tmpfs takes no idmapped mount (before Linux 6.3), the suite's
+# idmapped-mount tests make their files on an ext4 loop mount the guest
+# prepares: its disk drivers and mke2fs join the run (ci/lib.sh
+# idmap_scratch_fs).
+IDMAP_FS := $(call lib,idmap_scratch_fs $(SRC) $(LINE))
+MKE2FS_CPIO := $(O)/mke2fs.cpio
+RUN_PARTS := $(INITRAMFS) $(if $(LOCKDEP),,$(ABI_CPIO)) $(if $(IDMAP_FS),$(STORAGE_CPIO) $(MKE2FS_CPIO))
+RUN_FILTER := $(if $(LOCKDEP),$(or $(FILTER),*)$(if $(findstring -,$(FILTER)),:,-)AbiModule*,$(FILTER))
 RESULTS ?= $(O)/results
 # EXTRA_FRAGMENTS=<files>: more config fragments merged after ours.
 EXTRA_FRAGMENTS ?=
@@ -142,7 +149,7 @@ run: $(BZIMAGE) $(RUN_INITRAMFS) ## Boot the kernel and run the suite (FILTER=, 
 		--kernel $(BZIMAGE) --initrd $(RUN_INITRAMFS) --out $(RESULTS)/$(VARIANT) \
 		--accel $(ACCEL) --boot-timeout $(BOOT_TIMEOUT) --timeout $(RUN_TIMEOUT) \
 		--expect-release "$$(cat $(KBUILD)/include/config/kernel.release)" \
-		--append "harness.userns=$(USERNS)$(if $(RUN_FILTER), harness.filter=$(RUN_FILTER))" || rc=$$?; \
+		--append "harness.userns=$(USERNS)$(if $(IDMAP_FS), harness.idmapfs=$(IDMAP_FS))$(if $(RUN_FILTER), harness.filter=$(RUN_FILTER))" || rc=$$?; \
 	$(if $(KERNEL_SRC),$(SUBMAKE) kselftest || rc=1;) \
 	$(if $(filter 0,$(SUMMARY)),,$(CI)/report/summarize --only $(VARIANT) $(RESULTS);) exit $${rc:-0}
 
@@ -252,6 +259,9 @@ $(STORAGE_CPIO): $(BZIMAGE) FORCE
 
 $(ABI_CPIO): $(BZIMAGE) FORCE
 	$(Q)$(CI)/build/abi-module $(SRC) $(KBUILD)
+
+$(MKE2FS_CPIO): $(CI)/build/mke2fs-cpio FORCE
+	$(Q)$(CI)/build/mke2fs-cpio $@
 
 $(RUN_INITRAMFS): $(RUN_PARTS)
 	$(Q)cat $^ >$@.tmp && mv $@.tmp $@

@@ -68,6 +68,12 @@ def config_fragments(userns, opt="s", debug="0"):
     return lib("config_fragments", userns, opt, debug).split()
 
 
+def idmap_scratch_fs(src):
+    """The filesystem the suite's idmapped-mount tests need on kernel tree
+    SRC of the selected line: "ext4" before Linux 6.3, "" (tmpfs) from then."""
+    return lib("idmap_scratch_fs", src, line()).strip()
+
+
 def read(path, default=None):
     """A text file's content, or DEFAULT when it cannot be read."""
     try:

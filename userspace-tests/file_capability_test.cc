@@ -210,7 +210,7 @@ constexpr const char *kRootidIdmap = "0 10000 10000\n";
 TEST_F(FileCapability, ThroughAnIdmappedMountTheRootidGoesThroughTheIdmap)
 {
 	IdmappedFile f("fcap-idmapped", 0, 0, 0755, kRootidIdmap);
-	if (TmpfsRefusedTheIdmap(f.error()))
+	if (IdmapRefusedOnThisLine(f.error()))
 		return;
 	ASSERT_THAT(f.error(), ErrnoIs(0));
 	std::string through = f.through();
@@ -238,7 +238,7 @@ TEST_F(FileCapability, ThroughAnIdmappedMountTheRootidGoesThroughTheIdmap)
 TEST_F(FileCapability, SetInANamespaceThroughAnIdmappedMountIsValidForTheAncestor)
 {
 	IdmappedFile f("fcap-idmapped-ns", 0, 0, 0755, kRootidIdmap);
-	if (TmpfsRefusedTheIdmap(f.error()))
+	if (IdmapRefusedOnThisLine(f.error()))
 		return;
 	ASSERT_THAT(f.error(), ErrnoIs(0));
 	std::string plain = f.path(), through = f.through();

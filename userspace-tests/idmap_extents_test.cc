@@ -8,8 +8,8 @@
 // extent whose shown range covers it (from_vfsuid); an id no extent covers
 // reads as the overflow id, or is refused with EOVERFLOW. The expected ids
 // come from a model of the extents (idmap_shape.h), checked at each edge of
-// each extent. Files are on tmpfs: before Linux 6.3 each test checks the
-// idmap's refusal instead (TmpfsRefusedTheIdmap()).
+// each extent. Files are on IdmapScratchParent() (tmpfs, or ext4 where
+// tmpfs takes no idmap).
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -30,6 +30,7 @@
 #include "file_status.h"
 #include "idmap_shape.h"
 #include "idmapped_tree.h"
+#include "kernel_release.h"
 #include "scratch_dir.h"
 #include "scratch_file.h"
 #include "userns.h"
@@ -42,9 +43,9 @@ protected:
 	// the test ends here (tmpfs refused the idmap on this line).
 	bool OpenTree()
 	{
-		int err = ErrnoOf(OpenIdmappedTree("/tmp", MapText(GetParam().uid), &tree_,
+		int err = ErrnoOf(OpenIdmappedTree(IdmapScratchParent().c_str(), MapText(GetParam().uid), &tree_,
 						   MapText(GetParam().gid)));
-		if (TmpfsRefusedTheIdmap(err))
+		if (IdmapRefusedOnThisLine(err))
 			return false;
 		EXPECT_THAT(err, ErrnoIs(0));
 		return err == 0;
@@ -70,7 +71,7 @@ std::string ShownOwner(const IdmapShape &s, unsigned uid, unsigned gid)
 // or just past the last extent); uids and gids through their own maps.
 TEST_P(IdmapExtents, StatShowsEachOwnerThroughTheExtentCoveringIt)
 {
-	ScratchFile f("extents-stat", 0, 0, 0644);
+	ScratchFile f("extents-stat", 0, 0, 0644, IdmapScratchParent());
 	ASSERT_TRUE(f.ok());
 	if (!OpenTree())
 		return;
@@ -93,7 +94,7 @@ TEST_P(IdmapExtents, StatShowsEachOwnerThroughTheExtentCoveringIt)
 TEST_P(IdmapExtents, WhatIsCreatedIsOwnedByTheCreatorsIdsMappedBack)
 {
 	const IdmapShape &s = GetParam();
-	ScratchDir dir("extents-create", s.uid[0].first, s.gid[0].first, 0777);
+	ScratchDir dir("extents-create", s.uid[0].first, s.gid[0].first, 0777, IdmapScratchParent());
 	ASSERT_TRUE(dir.ok());
 	if (!OpenTree())
 		return;
@@ -131,7 +132,7 @@ TEST_P(IdmapExtents, WhatIsCreatedIsOwnedByTheCreatorsIdsMappedBack)
 TEST_P(IdmapExtents, ChownStoresEachIdMappedBackThroughItsExtent)
 {
 	const IdmapShape &s = GetParam();
-	ScratchFile f("extents-chown", s.uid[0].first, s.gid[0].first, 0644);
+	ScratchFile f("extents-chown", s.uid[0].first, s.gid[0].first, 0644, IdmapScratchParent());
 	ASSERT_TRUE(f.ok());
 	if (!OpenTree())
 		return;
@@ -169,7 +170,7 @@ TEST_P(IdmapExtents, ChownStoresEachIdMappedBackThroughItsExtent)
 TEST_P(IdmapExtents, AclEntriesReadThroughTheExtentCoveringTheirIds)
 {
 	const IdmapShape &s = GetParam();
-	ScratchFile f("extents-acl", 0, 0, 0644);
+	ScratchFile f("extents-acl", 0, 0, 0644, IdmapScratchParent());
 	ASSERT_TRUE(f.ok());
 	if (!OpenTree())
 		return;
@@ -193,7 +194,7 @@ TEST_P(IdmapExtents, EachKindCreatedIsOwnedThroughTheLastExtent)
 {
 	const IdmapShape &s = GetParam();
 	const IdmapExtent &u = s.uid.back(), &g = s.gid.back();
-	ScratchDir dir("extents-kinds", s.uid[0].first, s.gid[0].first, 0777);
+	ScratchDir dir("extents-kinds", s.uid[0].first, s.gid[0].first, 0777, IdmapScratchParent());
 	ASSERT_TRUE(dir.ok());
 	if (!OpenTree())
 		return;
@@ -225,7 +226,7 @@ TEST_P(IdmapExtents, SetgidDirectoryGroupIsTheOneShown)
 {
 	const IdmapShape &s = GetParam();
 	const IdmapExtent &g = s.gid.back();
-	ScratchDir dir("extents-setgid", s.uid[0].first, g.first, 02777);
+	ScratchDir dir("extents-setgid", s.uid[0].first, g.first, 02777, IdmapScratchParent());
 	ASSERT_TRUE(dir.ok());
 	if (!OpenTree())
 		return;
@@ -257,7 +258,7 @@ USERNS_AREA(NestedIdmap);
 // owner of kernel id 3 is shown as 1005003, 10 as 1000007, 11 as overflow.
 TEST_F(NestedIdmap, IdmapFromANestedNamespaceShowsKernelIdsOfItsComposedMaps)
 {
-	ScratchFile f("nested-idmap", 0, 0, 0644);
+	ScratchFile f("nested-idmap", 0, 0, 0644, IdmapScratchParent());
 	ASSERT_TRUE(f.ok());
 	auto [here, there] = SocketPair();
 	int send_end = there.get();
@@ -281,8 +282,8 @@ TEST_F(NestedIdmap, IdmapFromANestedNamespaceShowsKernelIdsOfItsComposedMaps)
 	ASSERT_EQ(level1.Finish(), 0);
 
 	FileDescriptor tree;
-	int err = ErrnoOf(OpenIdmappedTreeWith("/tmp", level2_ns.get(), &tree));
-	if (TmpfsRefusedTheIdmap(err))
+	int err = ErrnoOf(OpenIdmappedTreeWith(IdmapScratchParent().c_str(), level2_ns.get(), &tree));
+	if (IdmapRefusedOnThisLine(err))
 		return;
 	ASSERT_THAT(err, ErrnoIs(0));
 	for (auto [kernel, shown] : {std::pair<unsigned, unsigned>{0, 1005000}, {3, 1005003}, {9, 1005009},
@@ -295,17 +296,28 @@ TEST_F(NestedIdmap, IdmapFromANestedNamespaceShowsKernelIdsOfItsComposedMaps)
 }
 
 // A namespace whose maps were never written cannot back an idmapped mount:
-// its empty map is refused (EINVAL), not taken as a map of nothing.
+// its empty map is refused (EINVAL), not taken as a map of nothing. Before
+// Linux 6.3 (where the mount got a copy of the maps, copy_mnt_idmap()) it
+// was taken: the mount then maps nothing, every owner reading as the
+// overflow ids.
 TEST_F(NestedIdmap, NamespaceWithoutMapsIsRefusedAsAnIdmap)
 {
+	ScratchDir dir("unwritten-idmap", 0, 0, 0755, IdmapScratchParent());
+	ASSERT_TRUE(dir.ok());
 	UsernsChild holder([] { return 0; });
 	ASSERT_EQ(holder.setup_error(), 0);
 	FileDescriptor ns(open(ProcPath(holder.pid(), "ns/user").c_str(), O_RDONLY | O_CLOEXEC));
 	ASSERT_TRUE(ns.valid());
 	FileDescriptor tree;
-	int err = ErrnoOf(OpenIdmappedTreeWith("/tmp", ns.get(), &tree));
+	int err = ErrnoOf(OpenIdmappedTreeWith(IdmapScratchParent().c_str(), ns.get(), &tree));
 	EXPECT_EQ(holder.Finish(), 0);
-	if (TmpfsRefusedTheIdmap(err))
+	if (IdmapRefusedOnThisLine(err))
 		return;
-	EXPECT_THAT(err, ErrnoIs(EINVAL));
+	if (KernelAtLeast(6, 3)) {
+		EXPECT_THAT(err, ErrnoIs(EINVAL));
+		return;
+	}
+	ASSERT_THAT(err, ErrnoIs(0)) << "before Linux 6.3 an unwritten namespace is taken as an idmap";
+	EXPECT_EQ(OwnerOf(tree.get(), dir.name()),
+		  std::to_string(kOverflowUid) + ":" + std::to_string(kOverflowGid));
 }

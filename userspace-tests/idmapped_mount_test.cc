@@ -3,9 +3,11 @@
 // namespace (mount_setattr(MOUNT_ATTR_IDMAP)). stat() there goes through
 // make_vfsuid()/make_vfsgid() with an idmap other than nop_mnt_idmap: the
 // kernel id is taken as an id of the idmap's namespace and mapped down.
-// The files are on tmpfs, which takes idmapped mounts from Linux 6.3 on;
-// on an older kernel line each test checks the refusal instead
-// (TmpfsRefusedTheIdmap()).
+// The files are in IdmapScratchParent(): /tmp (tmpfs), or on a kernel
+// whose tmpfs takes no idmapped mount (before Linux 6.3) an ext4 loop mount
+// the guest prepared; without one each test checks the refusal instead
+// (IdmapRefusedOnThisLine()). TmpfsTakesAnIdmapFromLinux63 states tmpfs's
+// own rule on every line.
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <sched.h>
@@ -46,12 +48,24 @@ constexpr const char *kIdmap = "1000 2000 5\n";
 
 USERNS_AREA(IdmappedMount);
 
+// tmpfs takes an idmap from Linux 6.3 on (FS_ALLOW_IDMAP); before, a
+// detached copy of a tmpfs mount is refused one with EINVAL.
+TEST_F(IdmappedMount, TmpfsTakesAnIdmapFromLinux63)
+{
+	FileDescriptor tree;
+	int err = ErrnoOf(OpenIdmappedTree("/tmp", kIdmap, &tree));
+	if (TmpfsTakesIdmaps())
+		EXPECT_THAT(err, ErrnoIs(0));
+	else
+		EXPECT_THAT(err, ErrnoIs(EINVAL)) << "tmpfs takes no idmapped mount before Linux 6.3";
+}
+
 // Kernel ids 1000..1004 read as 2000..2004 through a mount idmapped with
 // "1000 2000 5"; the same file keeps its owner on the plain mount.
 TEST_F(IdmappedMount, StatShowsOwnerMappedDownThroughTheIdmap)
 {
 	IdmappedFile s("idmap-owner", 1002, 1003, 0644, kIdmap);
-	if (TmpfsRefusedTheIdmap(s.error()))
+	if (IdmapRefusedOnThisLine(s.error()))
 		return;
 	ASSERT_THAT(s.error(), ErrnoIs(0));
 
@@ -69,7 +83,7 @@ TEST_F(IdmappedMount, StatShowsOwnerMappedDownThroughTheIdmap)
 TEST_F(IdmappedMount, OwnerOutsideTheIdmapReadsOverflowIds)
 {
 	IdmappedFile s("idmap-unmapped", 999, 1005, 0644, kIdmap);
-	if (TmpfsRefusedTheIdmap(s.error()))
+	if (IdmapRefusedOnThisLine(s.error()))
 		return;
 	ASSERT_THAT(s.error(), ErrnoIs(0));
 
@@ -85,7 +99,7 @@ TEST_F(IdmappedMount, OwnerOutsideTheIdmapReadsOverflowIds)
 TEST_F(IdmappedMount, IdmapComposesWithTheCallersNamespace)
 {
 	IdmappedFile s("idmap-nested", 1001, 1004, 0644, kIdmap);
-	if (TmpfsRefusedTheIdmap(s.error()))
+	if (IdmapRefusedOnThisLine(s.error()))
 		return;
 	ASSERT_THAT(s.error(), ErrnoIs(0));
 	int fd = s.tree();
@@ -104,7 +118,7 @@ TEST_F(IdmappedMount, IdmapComposesWithTheCallersNamespace)
 TEST_F(IdmappedMount, UidAndGidGoThroughTheirOwnMaps)
 {
 	IdmappedFile f("idmap-split", 1002, 1003, 0644, "1000 2000 5\n", "1000 3000 5\n");
-	if (TmpfsRefusedTheIdmap(f.error()))
+	if (IdmapRefusedOnThisLine(f.error()))
 		return;
 	ASSERT_THAT(f.error(), ErrnoIs(0));
 	struct stat st;
@@ -161,7 +175,7 @@ TEST_F(IdmappedMount, FilesystemMountedInANamespaceMapsFromItsOwnIds)
 TEST_F(IdmappedMount, WhatIsCreatedThroughItIsOwnedByTheIdsMappedBack)
 {
 	IdmappedDir dir("idmap-create", 1000, 1000, 0777);
-	if (TmpfsRefusedTheIdmap(dir.error()))
+	if (IdmapRefusedOnThisLine(dir.error()))
 		return;
 	ASSERT_THAT(dir.error(), ErrnoIs(0));
 	int t = dir.tree();
@@ -187,7 +201,7 @@ TEST_F(IdmappedMount, WhatIsCreatedThroughItIsOwnedByTheIdsMappedBack)
 TEST_F(IdmappedMount, ChownThroughItStoresTheIdsMappedBack)
 {
 	IdmappedFile f("idmap-chown", 1000, 1000, 0644, kUidIdmap, kGidIdmap);
-	if (TmpfsRefusedTheIdmap(f.error()))
+	if (IdmapRefusedOnThisLine(f.error()))
 		return;
 	ASSERT_THAT(f.error(), ErrnoIs(0));
 	ASSERT_EQ(fchownat(f.tree(), f.name(), 2004, 3004, 0), 0) << strerror(errno);
@@ -205,7 +219,7 @@ TEST_F(IdmappedMount, ChownThroughItStoresTheIdsMappedBack)
 TEST_F(IdmappedMount, CallerTheMountCannotMapGetsEoverflow)
 {
 	IdmappedDir dir("idmap-overflow", 1000, 1000, 0777);
-	if (TmpfsRefusedTheIdmap(dir.error()))
+	if (IdmapRefusedOnThisLine(dir.error()))
 		return;
 	ASSERT_THAT(dir.error(), ErrnoIs(0));
 	int t = dir.tree();
@@ -231,7 +245,7 @@ TEST_F(IdmappedMount, CallerTheMountCannotMapGetsEoverflow)
 TEST_F(IdmappedMount, SetgidDirectoryGivesItsGroupThroughIt)
 {
 	IdmappedDir dir("idmap-sgid", 1002, 1003, 02777);
-	if (TmpfsRefusedTheIdmap(dir.error()))
+	if (IdmapRefusedOnThisLine(dir.error()))
 		return;
 	ASSERT_THAT(dir.error(), ErrnoIs(0));
 	int t = dir.tree();
@@ -254,7 +268,7 @@ TEST_F(IdmappedMount, SetgidDirectoryGivesItsGroupThroughIt)
 TEST_F(IdmappedMount, SetgidBitIsKeptOnlyForAMemberOfTheGroupThroughIt)
 {
 	IdmappedDir dir("idmap-sgid-strip", 1002, 1003, 02777);
-	if (TmpfsRefusedTheIdmap(dir.error()))
+	if (IdmapRefusedOnThisLine(dir.error()))
 		return;
 	ASSERT_THAT(dir.error(), ErrnoIs(0));
 	int t = dir.tree();
@@ -316,7 +330,7 @@ TEST_F(IdmappedMount, FilesystemMountedInANamespaceGetsWhatIsCreatedInItsOwnIds)
 TEST_F(IdmappedMount, SetgidIsStrippedForANonMemberOnEveryCreationPath)
 {
 	IdmappedDir dir("idmap-sgid-paths", 1002, 1003, 02777);
-	if (TmpfsRefusedTheIdmap(dir.error()))
+	if (IdmapRefusedOnThisLine(dir.error()))
 		return;
 	ASSERT_THAT(dir.error(), ErrnoIs(0));
 	int t = dir.tree();
@@ -350,7 +364,7 @@ TEST_F(IdmappedMount, SetgidIsStrippedForANonMemberOnEveryCreationPath)
 TEST_F(IdmappedMount, SetgidIsStrippedBeforeTheUmaskOrADefaultAcl)
 {
 	IdmappedDir dir("idmap-sgid-umask", 1002, 1003, 02777);
-	if (TmpfsRefusedTheIdmap(dir.error()))
+	if (IdmapRefusedOnThisLine(dir.error()))
 		return;
 	ASSERT_THAT(dir.error(), ErrnoIs(0));
 	ASSERT_EQ(mkdir(dir.path("acl").c_str(), 0), 0);
@@ -385,7 +399,7 @@ TEST_F(IdmappedMount, SetgidIsStrippedBeforeTheUmaskOrADefaultAcl)
 TEST_F(IdmappedMount, TruncateOfASetgidFileKeepsItsOwner)
 {
 	IdmappedDir dir("idmap-sgid-truncate", 1002, 1003, 02777);
-	if (TmpfsRefusedTheIdmap(dir.error()))
+	if (IdmapRefusedOnThisLine(dir.error()))
 		return;
 	ASSERT_THAT(dir.error(), ErrnoIs(0));
 	int t = dir.tree();
@@ -415,7 +429,7 @@ TEST_F(IdmappedMount, SetgidIsKeptInANamespaceOnlyOverAGroupItMaps)
 {
 	IdmappedDir mapped("idmap-sgid-ns-mapped", 1002, 1003, 02777);
 	IdmappedDir unmapped("idmap-sgid-ns-unmapped", 1002, 1004, 02777);
-	if (TmpfsRefusedTheIdmap(mapped.error()))
+	if (IdmapRefusedOnThisLine(mapped.error()))
 		return;
 	ASSERT_THAT(mapped.error(), ErrnoIs(0));
 	ASSERT_THAT(unmapped.error(), ErrnoIs(0));
@@ -450,7 +464,7 @@ TEST_F(IdmappedMount, SetgidIsKeptInANamespaceOnlyOverAGroupItMaps)
 // 5), which on the plain mount it may not (kernel 0 is no id of its own).
 TEST_F(IdmappedMount, RootOfTheIdmapsNamespaceWorksThroughItAsOwner)
 {
-	ScratchDir dir("idmap-own-ns", 0, 0, 0755);
+	ScratchDir dir("idmap-own-ns", 0, 0, 0755, IdmapScratchParent());
 	ASSERT_TRUE(dir.ok());
 	auto [here, there] = SocketPair();
 	int receive_end = there.get();
@@ -482,7 +496,7 @@ TEST_F(IdmappedMount, RootOfTheIdmapsNamespaceWorksThroughItAsOwner)
 	ASSERT_TRUE(ns.valid());
 	FileDescriptor tree;
 	int err = ErrnoOf(OpenIdmappedTreeWith(dir.path().c_str(), ns.get(), &tree));
-	if (TmpfsRefusedTheIdmap(err))
+	if (IdmapRefusedOnThisLine(err))
 		return;
 	ASSERT_THAT(err, ErrnoIs(0));
 	ASSERT_THAT(SendFd(here.get(), tree.get()), ErrnoIs(0));
@@ -498,11 +512,11 @@ TEST_F(IdmappedMount, RootOfTheIdmapsNamespaceWorksThroughItAsOwner)
 TEST_F(IdmappedMount, TwoIdmapsOfOneTreeShowEachItsOwnOwner)
 {
 	IdmappedFile f("idmap-two", 1002, 1002, 0644, "1000 2000 5\n");
-	if (TmpfsRefusedTheIdmap(f.error()))
+	if (IdmapRefusedOnThisLine(f.error()))
 		return;
 	ASSERT_THAT(f.error(), ErrnoIs(0));
 	FileDescriptor b;
-	ASSERT_THAT(OpenIdmappedTree("/tmp", "1000 7000 5\n", &b), ErrnoIs(0));
+	ASSERT_THAT(OpenIdmappedTree(IdmapScratchParent().c_str(), "1000 7000 5\n", &b), ErrnoIs(0));
 	EXPECT_EQ(OwnerOf(f.tree(), f.name()), "2002:2002");
 	EXPECT_EQ(OwnerOf(b.get(), f.name()), "7002:7002");
 	EXPECT_EQ(OwnerOf(AT_FDCWD, f.path()), "1002:1002");

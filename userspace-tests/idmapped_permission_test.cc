@@ -6,8 +6,8 @@
 // overrides hold only over inodes whose owner and group the idmap maps
 // (capable_wrt_inode_uidgid). Unless a test says otherwise the idmap shows
 // kernel uids 1000..1004 as 2000..2004 and kernel gids 1000..1004 as
-// 3000..3004 (IdmappedDir). Files are on tmpfs: before Linux 6.3 each test
-// checks the idmap's refusal instead.
+// 3000..3004 (IdmappedDir). Files are in IdmapScratchParent() (tmpfs, or
+// ext4 where tmpfs takes no idmap).
 #include <fcntl.h>
 #include <grp.h>
 #include <sys/stat.h>
@@ -75,7 +75,7 @@ USERNS_AREA(IdmappedPermission);
 TEST_F(IdmappedPermission, OwnerAndGroupClassesAreTheOwnersAsShown)
 {
 	IdmappedDir dir("perm-class", 1000, 1000, 0755);
-	if (TmpfsRefusedTheIdmap(dir.error()))
+	if (IdmapRefusedOnThisLine(dir.error()))
 		return;
 	ASSERT_THAT(dir.error(), ErrnoIs(0));
 	MakeFile(dir.path("owner-only"), 1002, 1003, 0600);
@@ -99,7 +99,7 @@ TEST_F(IdmappedPermission, OwnerAndGroupClassesAreTheOwnersAsShown)
 TEST_F(IdmappedPermission, RootOverridesOnlyWhereTheIdmapMapsOwnerAndGroup)
 {
 	IdmappedDir dir("perm-override", 1000, 1000, 0755);
-	if (TmpfsRefusedTheIdmap(dir.error()))
+	if (IdmapRefusedOnThisLine(dir.error()))
 		return;
 	ASSERT_THAT(dir.error(), ErrnoIs(0));
 	MakeFile(dir.path("mapped"), 1002, 1003, 0600);
@@ -129,7 +129,7 @@ TEST_F(IdmappedPermission, RootOverridesOnlyWhereTheIdmapMapsOwnerAndGroup)
 TEST_F(IdmappedPermission, StickyDirectoryComparesOwnersAsShown)
 {
 	IdmappedDir dir("perm-sticky", 1000, 1000, 01777);
-	if (TmpfsRefusedTheIdmap(dir.error()))
+	if (IdmapRefusedOnThisLine(dir.error()))
 		return;
 	ASSERT_THAT(dir.error(), ErrnoIs(0));
 	MakeFile(dir.path("a"), 1001, 1001, 0644);
@@ -163,7 +163,7 @@ TEST_F(IdmappedPermission, StickyDirectoryComparesOwnersAsShown)
 TEST_F(IdmappedPermission, ProtectedSymlinksCompareOwnersAsShown)
 {
 	IdmappedDir dir("perm-symlinks", 1000, 1000, 01777);
-	if (TmpfsRefusedTheIdmap(dir.error()))
+	if (IdmapRefusedOnThisLine(dir.error()))
 		return;
 	ASSERT_THAT(dir.error(), ErrnoIs(0));
 	ProtectedSymlinks on;
@@ -189,7 +189,7 @@ TEST_F(IdmappedPermission, ProtectedSymlinksCompareOwnersAsShown)
 TEST_F(IdmappedPermission, UnmappedCallerMayRemoveButNotLinkOrRename)
 {
 	IdmappedDir dir("perm-unmapped", 1000, 1000, 0777);
-	if (TmpfsRefusedTheIdmap(dir.error()))
+	if (IdmapRefusedOnThisLine(dir.error()))
 		return;
 	ASSERT_THAT(dir.error(), ErrnoIs(0));
 	MakeFile(dir.path("f"), 1001, 1001, 0666);
@@ -224,7 +224,7 @@ TEST_F(IdmappedPermission, UnmappedCallerMayRemoveButNotLinkOrRename)
 // plain mount it owns nothing there, and chgrps its own file likewise.
 TEST_F(IdmappedPermission, UnprivilegedChownAndChgrpFollowTheOwnerAsShown)
 {
-	ScratchDir dir("perm-chown", 0, 0, 0755);
+	ScratchDir dir("perm-chown", 0, 0, 0755, IdmapScratchParent());
 	ASSERT_TRUE(dir.ok());
 	MakeFile(dir / "f", 1000, 1000, 0644);
 	MakeFile(dir / "own", 1001, 1001, 0644);
@@ -244,8 +244,8 @@ TEST_F(IdmappedPermission, UnprivilegedChownAndChgrpFollowTheOwnerAsShown)
 	EXPECT_EQ(OwnerOf(AT_FDCWD, own), "1001:1000");
 	FileDescriptor tree;
 	const char *swapped = "1000 1001 1\n1001 1000 1\n1002 1002 1\n";
-	int err = ErrnoOf(OpenIdmappedTree("/tmp", swapped, &tree, swapped));
-	if (TmpfsRefusedTheIdmap(err))
+	int err = ErrnoOf(OpenIdmappedTree(IdmapScratchParent().c_str(), swapped, &tree, swapped));
+	if (IdmapRefusedOnThisLine(err))
 		return;
 	ASSERT_THAT(err, ErrnoIs(0));
 	EXPECT_EQ(OwnerOf(tree.get(), std::string(dir.name()) + "/f"), "1001:1001");

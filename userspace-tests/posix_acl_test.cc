@@ -134,7 +134,7 @@ TEST_F(PosixAcl, DefaultAclSetInsideIsInheritedInKernelIds)
 TEST_F(PosixAcl, EntriesGoThroughAnIdmappedMountBothWays)
 {
 	IdmappedFile f("acl-idmapped", 1000, 1000, 0644, "1000 2000 5\n", "1000 3000 5\n");
-	if (TmpfsRefusedTheIdmap(f.error()))
+	if (IdmapRefusedOnThisLine(f.error()))
 		return;
 	ASSERT_THAT(f.error(), ErrnoIs(0));
 	std::string acl = NamedAcl(1002, 1003);
@@ -185,7 +185,7 @@ TEST_F(PosixAcl, ReadsTheSameWhateverTheBufferSize)
 TEST_F(PosixAcl, NamedEntryGrantsAccessThroughAnIdmappedMountToTheShownId)
 {
 	IdmappedFile f("acl-grants", 1000, 1000, 0600, "1000 2000 5\n", "1000 3000 5\n");
-	if (TmpfsRefusedTheIdmap(f.error()))
+	if (IdmapRefusedOnThisLine(f.error()))
 		return;
 	ASSERT_THAT(f.error(), ErrnoIs(0));
 	std::string acl = AclValue({{kUserObj, 6, kUndefined}, {kUser, 6, 1002}, {kGroupObj, 0, kUndefined},
@@ -212,7 +212,7 @@ TEST_F(PosixAcl, NamedEntryGrantsAccessThroughAnIdmappedMountToTheShownId)
 TEST_F(PosixAcl, EntriesThroughAnIdmappedMountComposeWithTheReadersMaps)
 {
 	IdmappedFile f("acl-composed", 1000, 1000, 0644, "1000 2000 3\n1004 5000 1\n", "1000 3000 5\n");
-	if (TmpfsRefusedTheIdmap(f.error()))
+	if (IdmapRefusedOnThisLine(f.error()))
 		return;
 	ASSERT_THAT(f.error(), ErrnoIs(0));
 	std::string acl = AclValue({{kUserObj, 6, kUndefined}, {kUser, 4, 1002}, {kUser, 4, 1004},

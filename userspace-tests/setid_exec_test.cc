@@ -123,7 +123,7 @@ TEST_F(SetidExec, ThroughAnIdmappedMountTheShownOwnerBecomesTheEffectiveId)
 	ScratchDir mountpoint("setid-idmapped-mnt", 0, 0, 0755);
 	ASSERT_TRUE(mountpoint.ok());
 	IdmappedDir dir("setid-idmapped", 0, 0, 0755);
-	if (TmpfsRefusedTheIdmap(dir.error()))
+	if (IdmapRefusedOnThisLine(dir.error()))
 		return;
 	ASSERT_THAT(dir.error(), ErrnoIs(0));
 	ASSERT_THAT(InstallProbe(dir.path("probe"), 1002, 1003, 06755), ErrnoIs(0));
@@ -145,14 +145,14 @@ TEST_F(SetidExec, ThroughAnIdmappedMountTheShownOwnerBecomesTheEffectiveId)
 TEST_F(SetidExec, ThroughAnIdmappedMountInsideANamespaceTheOwnerIsComposed)
 {
 	ScratchDir mountpoint("setid-idmapped-ns-mnt", 0, 0, 0755);
-	ScratchDir dir("setid-idmapped-ns", 0, 0, 0755);
+	ScratchDir dir("setid-idmapped-ns", 0, 0, 0755, IdmapScratchParent());
 	ASSERT_TRUE(mountpoint.ok() && dir.ok());
 	ASSERT_THAT(InstallProbe(dir / "mapped", 1002, 1003, 06755), ErrnoIs(0));
 	ASSERT_THAT(InstallProbe(dir / "outside-namespace", 1004, 1003, 06755), ErrnoIs(0));
 	ASSERT_THAT(InstallProbe(dir / "outside-idmap", 999, 1003, 06755), ErrnoIs(0));
 	FileDescriptor tree;
 	int err = ErrnoOf(OpenIdmappedTree(dir.path().c_str(), "1000 2000 5\n", &tree));
-	if (TmpfsRefusedTheIdmap(err))
+	if (IdmapRefusedOnThisLine(err))
 		return;
 	ASSERT_THAT(err, ErrnoIs(0));
 	AttachedTree mounted(tree.get(), mountpoint.path());

@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <utility>
 
 #include <gtest/gtest.h>
@@ -64,9 +65,9 @@ AttachedTree::~AttachedTree()
 
 IdmappedFile::IdmappedFile(const char *name, uid_t uid, gid_t gid, mode_t mode,
 			   const std::string &uid_map, const std::string &gid_map)
-	: name_(name), file_(name, uid, gid, mode)
+	: name_(name), file_(name, uid, gid, mode, IdmapScratchParent())
 {
-	error_ = file_.ok() ? ErrnoOf(OpenIdmappedTree("/tmp", uid_map, &tree_, gid_map))
+	error_ = file_.ok() ? ErrnoOf(OpenIdmappedTree(IdmapScratchParent().c_str(), uid_map, &tree_, gid_map))
 			    : ErrnoOf(file_.status());
 }
 
@@ -94,14 +95,23 @@ int CreateEachKindAs(uid_t uid, gid_t gid, int tree, const std::string &dir)
 	});
 }
 
+const std::string &IdmapScratchParent()
+{
+	static const std::string parent = [] {
+		const char *dir = getenv("USERNS_IDMAP_DIR");
+		return std::string(dir && *dir ? dir : "/tmp");
+	}();
+	return parent;
+}
+
 bool TmpfsTakesIdmaps()
 {
 	return KernelAtLeast(6, 3);
 }
 
-bool TmpfsRefusedTheIdmap(int error)
+bool IdmapRefusedOnThisLine(int error)
 {
-	if (TmpfsTakesIdmaps())
+	if (IdmapScratchParent() != "/tmp" || TmpfsTakesIdmaps())
 		return false;
 	EXPECT_THAT(error, ErrnoIs(EINVAL)) << "tmpfs takes no idmapped mount before Linux 6.3";
 	return true;

@@ -10,6 +10,11 @@
 #include "scratch_dir.h"
 #include "scratch_file.h"
 
+// The directory the idmapped-mount tests make their files in: /tmp
+// (tmpfs), or, on a kernel whose tmpfs takes no idmapped mount, the ext4
+// loop mount the guest prepared (USERNS_IDMAP_DIR, qemu/init).
+const std::string &IdmapScratchParent();
+
 // Opens a detached copy of the mount at dir into *tree, idmapped with a
 // fresh user namespace whose uid map is uid_map and gid map gid_map
 // (uid_map when empty).
@@ -40,9 +45,9 @@ private:
 	int error_;
 };
 
-// A scratch file in /tmp (ScratchFile) and a detached copy of /tmp
-// idmapped with uid_map and gid_map (uid_map when empty) to reach it
-// through.
+// A scratch file in IdmapScratchParent() (ScratchFile) and a detached copy
+// of that directory idmapped with uid_map and gid_map (uid_map when empty)
+// to reach it through.
 class IdmappedFile {
 public:
 	IdmappedFile(const char *name, uid_t uid, gid_t gid, mode_t mode, const std::string &uid_map,
@@ -70,12 +75,13 @@ private:
 constexpr const char *kUidIdmap = "1000 2000 5\n";
 constexpr const char *kGidIdmap = "1000 3000 5\n";
 
-// A scratch directory in parent, and a detached copy of parent's mount
-// idmapped with kUidIdmap and kGidIdmap to reach it through.
+// A scratch directory in parent (IdmapScratchParent()), and a detached
+// copy of parent idmapped with kUidIdmap and kGidIdmap to reach it
+// through.
 class IdmappedDir {
 public:
 	IdmappedDir(const char *name, uid_t uid, gid_t gid, mode_t mode,
-		    const std::string &parent = "/tmp");
+		    const std::string &parent = IdmapScratchParent());
 	// 0, or the errno of the step that failed.
 	int error() const { return error_; }
 	// The copy of parent.
@@ -99,14 +105,15 @@ constexpr const char *kCreatedKinds[] = {"file", "dir", "fifo", "link"};
 // as uid:gid (RunAs()); the child's exit status.
 int CreateEachKindAs(uid_t uid, gid_t gid, int tree, const std::string &dir);
 
-// Whether tmpfs, where the tests make their files, takes idmapped mounts:
-// from Linux 6.3 on (tmpfs got FS_ALLOW_IDMAP there). On an older kernel
-// line, 6.1 among them, mount_setattr(MOUNT_ATTR_IDMAP) refuses a tmpfs
-// mount with EINVAL, and that refusal is the rule the tests check.
+// Whether tmpfs takes idmapped mounts: from Linux 6.3 on (tmpfs got
+// FS_ALLOW_IDMAP there). On an older kernel line, 6.1 among them,
+// mount_setattr(MOUNT_ATTR_IDMAP) refuses a tmpfs mount with EINVAL.
 bool TmpfsTakesIdmaps();
 
-// For a test of what goes through an idmapped tmpfs, given the errno of
-// its OpenIdmappedTree(): on a line whose tmpfs takes no idmap, checks the
-// refusal (error must be EINVAL) and returns true, and the test ends
-// there; elsewhere returns false and checks nothing.
-bool TmpfsRefusedTheIdmap(int error);
+// For a test of what goes through an idmapped mount of
+// IdmapScratchParent(), given the errno of its OpenIdmappedTree(): when
+// that filesystem takes no idmap on this kernel (tmpfs before 6.3, and
+// the guest gave no ext4), checks the refusal (error must be EINVAL) and
+// returns true, and the test ends there; elsewhere returns false and
+// checks nothing.
+bool IdmapRefusedOnThisLine(int error);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// ScratchFile: a file in /tmp with a given owner and mode, removed when
+// ScratchFile: a file in /tmp (or another directory) with a given owner and mode, removed when
 // the test ends. status() is the errno of the step that failed, if one
 // did (ErrnoOr, as every helper reports): ASSERT_THAT(f.status(), ErrnoIs(0)).
 #pragma once
@@ -15,8 +15,9 @@
 
 class ScratchFile {
 public:
-	ScratchFile(const char *name, uid_t uid, gid_t gid, mode_t mode)
-		: path_(std::string("/tmp/") + name)
+	ScratchFile(const char *name, uid_t uid, gid_t gid, mode_t mode,
+		    const std::string &parent = "/tmp")
+		: path_(parent + "/" + name)
 	{
 		unlink(path_.c_str());
 		int fd = open(path_.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
