@@ -37,10 +37,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <climits>
 #include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
+
+#include "../lib/number_arg.h"
 
 namespace {
 
@@ -418,15 +421,31 @@ std::vector<std::string> ParseNames(const char *s)
 	return v;
 }
 
-std::vector<unsigned> ParseList(const char *s)
+// A number given to option, or exit 2 saying what was wrong.
+unsigned NumberArg(const char *option, const std::string &text)
+{
+	unsigned long long v;
+	if (!ParseNumber(text.c_str(), UINT_MAX, &v)) {
+		fprintf(stderr, "userns-bench: %s wants a number, not '%s'\n", option, text.c_str());
+		exit(2);
+	}
+	return v;
+}
+
+// "1,5,6" or "1:5:6": the numbers, each strictly a number.
+std::vector<unsigned> ParseList(const char *option, const char *s)
 {
 	std::vector<unsigned> v;
-	for (const char *p = s; *p;) {
-		v.push_back(strtoul(p, const_cast<char **>(&p), 10));
-		if (*p == ',' || *p == ':')
-			p++;
-		else if (*p)
-			break;
+	std::string item;
+	for (const char *p = s;; p++) {
+		if (*p == ',' || *p == ':' || *p == '\0') {
+			v.push_back(NumberArg(option, item));
+			item.clear();
+			if (*p == '\0')
+				break;
+		} else {
+			item += *p;
+		}
 	}
 	return v;
 }
@@ -437,11 +456,11 @@ Options ParseArgs(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strncmp(a, "--files=", 8))
-			o.files = strtoul(a + 8, nullptr, 10);
+			o.files = NumberArg("--files", a + 8);
 		else if (!strncmp(a, "--passes=", 9))
-			o.passes = strtoul(a + 9, nullptr, 10);
+			o.passes = NumberArg("--passes", a + 9);
 		else if (!strncmp(a, "--extents=", 10))
-			o.extents = ParseList(a + 10);
+			o.extents = ParseList("--extents", a + 10);
 		else if (!strncmp(a, "--out=", 6))
 			o.out = a + 6;
 		else if (!strncmp(a, "--ext4=", 7))
@@ -453,7 +472,7 @@ Options ParseArgs(int argc, char **argv)
 		else if (!strncmp(a, "--shapes=", 9))
 			o.shapes = ParseNames(a + 9);
 		else if (!strncmp(a, "--command-files=", 16))
-			o.command_files = strtoul(a + 16, nullptr, 10);
+			o.command_files = NumberArg("--command-files", a + 16);
 		else if (!strncmp(a, "--command-shapes=", 17))
 			o.command_shapes = ParseNames(a + 17);
 		else {

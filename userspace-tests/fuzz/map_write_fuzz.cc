@@ -22,6 +22,8 @@
 
 #include <cerrno>
 #include <chrono>
+#include <climits>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -36,6 +38,7 @@
 #include "errno_matchers.h"
 #include "fd.h"
 #include "map_model.h"
+#include "number_arg.h"
 #include "userns.h"
 
 namespace {
@@ -616,13 +619,21 @@ int main(int argc, char **argv)
 	uint64_t seed = std::random_device()();
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *out_path = nullptr;
+	auto number = [](const char *option, const char *text, unsigned long long max) {
+		unsigned long long v;
+		if (!ParseNumber(text, max, &v)) {
+			fprintf(stderr, "userns-fuzz: %s wants a number, not '%s'\n", option, text);
+			exit(2);
+		}
+		return v;
+	};
 	for (int i = 1; i < argc; i++) {
 		if (!strncmp(argv[i], "--writes=", 9))
-			writes = strtoul(argv[i] + 9, nullptr, 10);
+			writes = number("--writes", argv[i] + 9, ULONG_MAX);
 		else if (!strncmp(argv[i], "--seed=", 7))
-			seed = strtoull(argv[i] + 7, nullptr, 10);
+			seed = number("--seed", argv[i] + 7, UINT64_MAX);
 		else if (!strncmp(argv[i], "--jobs=", 7))
-			jobs = strtol(argv[i] + 7, nullptr, 10);
+			jobs = number("--jobs", argv[i] + 7, 1024);
 		else if (!strncmp(argv[i], "--out=", 6))
 			out_path = argv[i] + 6;
 		else {

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "number_arg.h"
 #include "watchdog.h"
 
 int main(int argc, char **argv)
@@ -16,12 +17,14 @@ int main(int argc, char **argv)
 	::testing::InitGoogleTest(&argc, argv);
 	int timeout = 60, grace = 10;
 	for (int i = 1; i < argc; i++) {
-		if (!strncmp(argv[i], "--test-timeout=", 15)) {
-			timeout = atoi(argv[i] + 15);
-		} else if (!strncmp(argv[i], "--test-grace=", 13)) {
-			grace = atoi(argv[i] + 13);
+		unsigned long long v;
+		if (!strncmp(argv[i], "--test-timeout=", 15) && ParseNumber(argv[i] + 15, 86400, &v)) {
+			timeout = v;
+		} else if (!strncmp(argv[i], "--test-grace=", 13) && ParseNumber(argv[i] + 13, 86400, &v)) {
+			grace = v;
 		} else {
-			fprintf(stderr, "userns-tests: unknown argument %s\n", argv[i]);
+			fprintf(stderr, "userns-tests: unknown argument, or seconds that are not a number: %s\n",
+				argv[i]);
 			return 2;
 		}
 	}
