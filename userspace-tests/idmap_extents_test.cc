@@ -72,7 +72,7 @@ std::string ShownOwner(const IdmapShape &s, unsigned uid, unsigned gid)
 TEST_P(IdmapExtents, StatShowsEachOwnerThroughTheExtentCoveringIt)
 {
 	ScratchFile f("extents-stat", 0, 0, 0644, IdmapScratchParent());
-	ASSERT_TRUE(f.ok());
+	ASSERT_THAT(f.status(), ErrnoIs(0));
 	if (!OpenTree())
 		return;
 	const IdmapShape &s = GetParam();
@@ -95,7 +95,7 @@ TEST_P(IdmapExtents, WhatIsCreatedIsOwnedByTheCreatorsIdsMappedBack)
 {
 	const IdmapShape &s = GetParam();
 	ScratchDir dir("extents-create", s.uid[0].first, s.gid[0].first, 0777, IdmapScratchParent());
-	ASSERT_TRUE(dir.ok());
+	ASSERT_THAT(dir.status(), ErrnoIs(0));
 	if (!OpenTree())
 		return;
 	int t = tree();
@@ -133,7 +133,7 @@ TEST_P(IdmapExtents, ChownStoresEachIdMappedBackThroughItsExtent)
 {
 	const IdmapShape &s = GetParam();
 	ScratchFile f("extents-chown", s.uid[0].first, s.gid[0].first, 0644, IdmapScratchParent());
-	ASSERT_TRUE(f.ok());
+	ASSERT_THAT(f.status(), ErrnoIs(0));
 	if (!OpenTree())
 		return;
 	for (unsigned uid : ShownEdgeIds(s.uid)) {
@@ -171,7 +171,7 @@ TEST_P(IdmapExtents, AclEntriesReadThroughTheExtentCoveringTheirIds)
 {
 	const IdmapShape &s = GetParam();
 	ScratchFile f("extents-acl", 0, 0, 0644, IdmapScratchParent());
-	ASSERT_TRUE(f.ok());
+	ASSERT_THAT(f.status(), ErrnoIs(0));
 	if (!OpenTree())
 		return;
 	std::vector<unsigned> uids = EdgeIds(s.uid), gids = EdgeIds(s.gid);
@@ -195,7 +195,7 @@ TEST_P(IdmapExtents, EachKindCreatedIsOwnedThroughTheLastExtent)
 	const IdmapShape &s = GetParam();
 	const IdmapExtent &u = s.uid.back(), &g = s.gid.back();
 	ScratchDir dir("extents-kinds", s.uid[0].first, s.gid[0].first, 0777, IdmapScratchParent());
-	ASSERT_TRUE(dir.ok());
+	ASSERT_THAT(dir.status(), ErrnoIs(0));
 	if (!OpenTree())
 		return;
 	int t = tree();
@@ -227,7 +227,7 @@ TEST_P(IdmapExtents, SetgidDirectoryGroupIsTheOneShown)
 	const IdmapShape &s = GetParam();
 	const IdmapExtent &g = s.gid.back();
 	ScratchDir dir("extents-setgid", s.uid[0].first, g.first, 02777, IdmapScratchParent());
-	ASSERT_TRUE(dir.ok());
+	ASSERT_THAT(dir.status(), ErrnoIs(0));
 	if (!OpenTree())
 		return;
 	int t = tree();
@@ -259,7 +259,7 @@ USERNS_AREA(NestedIdmap);
 TEST_F(NestedIdmap, IdmapFromANestedNamespaceShowsKernelIdsOfItsComposedMaps)
 {
 	ScratchFile f("nested-idmap", 0, 0, 0644, IdmapScratchParent());
-	ASSERT_TRUE(f.ok());
+	ASSERT_THAT(f.status(), ErrnoIs(0));
 	auto [here, there] = SocketPair();
 	int send_end = there.get();
 	UsernsChild level1([send_end] {
@@ -303,7 +303,7 @@ TEST_F(NestedIdmap, IdmapFromANestedNamespaceShowsKernelIdsOfItsComposedMaps)
 TEST_F(NestedIdmap, NamespaceWithoutMapsIsRefusedAsAnIdmap)
 {
 	ScratchDir dir("unwritten-idmap", 0, 0, 0755, IdmapScratchParent());
-	ASSERT_TRUE(dir.ok());
+	ASSERT_THAT(dir.status(), ErrnoIs(0));
 	UsernsChild holder([] { return 0; });
 	ASSERT_EQ(holder.setup_error(), 0);
 	FileDescriptor ns(open(ProcPath(holder.pid(), "ns/user").c_str(), O_RDONLY | O_CLOEXEC));

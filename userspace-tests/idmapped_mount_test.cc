@@ -465,7 +465,7 @@ TEST_F(IdmappedMount, SetgidIsKeptInANamespaceOnlyOverAGroupItMaps)
 TEST_F(IdmappedMount, RootOfTheIdmapsNamespaceWorksThroughItAsOwner)
 {
 	ScratchDir dir("idmap-own-ns", 0, 0, 0755, IdmapScratchParent());
-	ASSERT_TRUE(dir.ok());
+	ASSERT_THAT(dir.status(), ErrnoIs(0));
 	auto [here, there] = SocketPair();
 	int receive_end = there.get();
 	std::string d = dir.path();

@@ -225,7 +225,7 @@ TEST_F(IdmappedPermission, UnmappedCallerMayRemoveButNotLinkOrRename)
 TEST_F(IdmappedPermission, UnprivilegedChownAndChgrpFollowTheOwnerAsShown)
 {
 	ScratchDir dir("perm-chown", 0, 0, 0755, IdmapScratchParent());
-	ASSERT_TRUE(dir.ok());
+	ASSERT_THAT(dir.status(), ErrnoIs(0));
 	MakeFile(dir / "f", 1000, 1000, 0644);
 	MakeFile(dir / "own", 1001, 1001, 0644);
 	std::string own = dir / "own";

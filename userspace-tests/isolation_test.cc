@@ -24,7 +24,7 @@ USERNS_AREA(Isolation);
 TEST_F(Isolation, RootInsideCannotWriteUnmappedOwnersFile)
 {
 	ScratchFile f("iso-write", 0, 0, 0644);
-	ASSERT_TRUE(f.ok());
+	ASSERT_THAT(f.status(), ErrnoIs(0));
 	std::string path = f.path();
 	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
 		CHILD_CHECK_ERRNO(open(path.c_str(), O_WRONLY), EACCES);
@@ -37,7 +37,7 @@ TEST_F(Isolation, RootInsideCannotWriteUnmappedOwnersFile)
 TEST_F(Isolation, RootInsideCannotChmodUnmappedOwnersFile)
 {
 	ScratchFile f("iso-chmod", 0, 0, 0644);
-	ASSERT_TRUE(f.ok());
+	ASSERT_THAT(f.status(), ErrnoIs(0));
 	std::string path = f.path();
 	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
 		CHILD_CHECK_ERRNO(chmod(path.c_str(), 0666), EPERM);
@@ -52,7 +52,7 @@ TEST_F(Isolation, RootInsideCannotChmodUnmappedOwnersFile)
 TEST_F(Isolation, RootInsideCannotChownUnmappedOwnersFile)
 {
 	ScratchFile f("iso-chown", 0, 0, 0644);
-	ASSERT_TRUE(f.ok());
+	ASSERT_THAT(f.status(), ErrnoIs(0));
 	std::string path = f.path();
 	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
 		CHILD_CHECK_ERRNO(chown(path.c_str(), 0, 0), EPERM);
@@ -64,7 +64,7 @@ TEST_F(Isolation, RootInsideCannotChownUnmappedOwnersFile)
 TEST_F(Isolation, RootInsideControlsMappedRootsFile)
 {
 	ScratchFile f("iso-mine", 100000, 100000, 0600);
-	ASSERT_TRUE(f.ok());
+	ASSERT_THAT(f.status(), ErrnoIs(0));
 	std::string path = f.path();
 	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
 		CHILD_CHECK(open(path.c_str(), O_WRONLY) >= 0);
@@ -101,7 +101,7 @@ TEST_F(Isolation, RootInsideOverridesOnlyWhereOwnerAndGroupAreBothMapped)
 TEST_F(Isolation, Cve_2014_4014_ChmodDropsSetgidOfUnmappedGroup)
 {
 	ScratchFile f("iso-setgid", 100000, 5555, 0644);
-	ASSERT_TRUE(f.ok());
+	ASSERT_THAT(f.status(), ErrnoIs(0));
 	std::string path = f.path();
 	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
 		CHILD_CHECK_EQ(chmod(path.c_str(), 02755), 0);
@@ -117,7 +117,7 @@ TEST_F(Isolation, Cve_2014_4014_ChmodDropsSetgidOfUnmappedGroup)
 TEST_F(Isolation, ChmodKeepsSetgidOfMappedGroup)
 {
 	ScratchFile f("iso-setgid-ok", 100000, 100005, 0644);
-	ASSERT_TRUE(f.ok());
+	ASSERT_THAT(f.status(), ErrnoIs(0));
 	std::string path = f.path();
 	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
 		CHILD_CHECK_EQ(chmod(path.c_str(), 02755), 0);

@@ -60,7 +60,7 @@ USERNS_AREA(PosixAcl);
 TEST_F(PosixAcl, EntriesSetInsideAreStoredAsKernelIds)
 {
 	ScratchFile f("acl-inside", kUidBase, kGidBase, 0644);
-	ASSERT_TRUE(f.ok());
+	ASSERT_THAT(f.status(), ErrnoIs(0));
 	const char *path = f.path();
 	EXPECT_EQ(InSplitNamespace([path] {
 		std::string acl = NamedAcl(5, 7);
@@ -76,7 +76,7 @@ TEST_F(PosixAcl, EntriesSetInsideAreStoredAsKernelIds)
 TEST_F(PosixAcl, EntriesReadThroughTheReadersMaps)
 {
 	ScratchFile f("acl-outside", kUidBase, kGidBase, 0644);
-	ASSERT_TRUE(f.ok());
+	ASSERT_THAT(f.status(), ErrnoIs(0));
 	std::string acl = AclValue({{kUserObj, 6, kUndefined}, {kUser, 4, 50},
 				    {kUser, 4, kUidBase + 9}, {kGroupObj, 4, kUndefined}, {kGroup, 4, kGidBase + 8},
 				    {kMask, 6, kUndefined}, {kOther, 0, kUndefined}});
@@ -93,7 +93,7 @@ TEST_F(PosixAcl, EntriesReadThroughTheReadersMaps)
 TEST_F(PosixAcl, EntryForAnUnmappedIdIsEinval)
 {
 	ScratchFile f("acl-unmapped", kUidBase, kGidBase, 0644);
-	ASSERT_TRUE(f.ok());
+	ASSERT_THAT(f.status(), ErrnoIs(0));
 	const char *path = f.path();
 	EXPECT_EQ(InSplitNamespace([path] {
 		for (const std::string &acl : {NamedAcl(4000, 7), NamedAcl(5, 4000)})
@@ -153,7 +153,7 @@ TEST_F(PosixAcl, EntriesGoThroughAnIdmappedMountBothWays)
 TEST_F(PosixAcl, ReadsTheSameWhateverTheBufferSize)
 {
 	ScratchFile f("acl-buffers", 0, 0, 0644);
-	ASSERT_TRUE(f.ok());
+	ASSERT_THAT(f.status(), ErrnoIs(0));
 	std::string acl = NamedAcl(0, 0);
 	ASSERT_EQ(setxattr(f.path(), kAccess, acl.data(), acl.size(), 0), 0) << strerror(errno);
 	std::string path = f.path();

@@ -29,7 +29,7 @@ USERNS_AREA(Regression);
 TEST_F(Regression, Cve_2018_18955_NestedLargeMapGrantsNoAccess)
 {
 	ScratchFile f("cve-2018-18955", 0, 0, 0700);
-	ASSERT_TRUE(f.ok());
+	ASSERT_THAT(f.status(), ErrnoIs(0));
 	std::string path = f.path();
 	UsernsChild outer([path] {
 		CHILD_CHECK_OK(BecomeRootInNamespace());

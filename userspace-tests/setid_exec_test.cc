@@ -69,7 +69,7 @@ USERNS_AREA(SetidExec);
 TEST_F(SetidExec, SetidFileRunsAsItsOwnerInTheInitialNamespace)
 {
 	ScratchDir dir("setid-init", 0, 0, 0755);
-	ASSERT_TRUE(dir.ok());
+	ASSERT_THAT(dir.status(), ErrnoIs(0));
 	ASSERT_THAT(InstallProbe(dir / "probe", 5000, 6000, 06755), ErrnoIs(0));
 	EXPECT_EQ(Outcome(ExecProbe(AT_FDCWD, dir / "probe", AsTestUser)),
 		  Outcome(SetIds(kTestUid, 5000), SetIds(kTestGid, 6000)));
@@ -80,7 +80,7 @@ TEST_F(SetidExec, SetidFileRunsAsItsOwnerInTheInitialNamespace)
 TEST_F(SetidExec, InsideANamespaceTheMappedOwnerBecomesTheEffectiveId)
 {
 	ScratchDir dir("setid-mapped", 0, 0, 0755);
-	ASSERT_TRUE(dir.ok());
+	ASSERT_THAT(dir.status(), ErrnoIs(0));
 	ASSERT_THAT(InstallProbe(dir / "probe", kNsBase + 5, kNsBase + 7, 06755), ErrnoIs(0));
 	std::string probe = dir / "probe";
 	EXPECT_EQ(RunInMappedNamespace(kNsBase, 1000, [&probe] {
@@ -96,7 +96,7 @@ TEST_F(SetidExec, InsideANamespaceTheMappedOwnerBecomesTheEffectiveId)
 TEST_F(SetidExec, InsideANamespaceAnUnmappedOwnerOrGroupGivesNoTransition)
 {
 	ScratchDir dir("setid-unmapped", 0, 0, 0755);
-	ASSERT_TRUE(dir.ok());
+	ASSERT_THAT(dir.status(), ErrnoIs(0));
 	ASSERT_THAT(InstallProbe(dir / "unmapped-owner", 0, kNsBase + 7, 06755), ErrnoIs(0));
 	ASSERT_THAT(InstallProbe(dir / "unmapped-group", kNsBase + 5, 0, 06755), ErrnoIs(0));
 	ASSERT_THAT(InstallProbe(dir / "mapped", kNsBase + 5, kNsBase + 7, 06755), ErrnoIs(0));
@@ -121,7 +121,7 @@ TEST_F(SetidExec, InsideANamespaceAnUnmappedOwnerOrGroupGivesNoTransition)
 TEST_F(SetidExec, ThroughAnIdmappedMountTheShownOwnerBecomesTheEffectiveId)
 {
 	ScratchDir mountpoint("setid-idmapped-mnt", 0, 0, 0755);
-	ASSERT_TRUE(mountpoint.ok());
+	ASSERT_THAT(mountpoint.status(), ErrnoIs(0));
 	IdmappedDir dir("setid-idmapped", 0, 0, 0755);
 	if (IdmapRefusedOnThisLine(dir.error()))
 		return;
@@ -176,7 +176,7 @@ TEST_F(SetidExec, ThroughAnIdmappedMountInsideANamespaceTheOwnerIsComposed)
 TEST_F(SetidExec, AfterExecTheNamespacesRootHasEveryCapabilityAndOtherUidsNone)
 {
 	ScratchDir dir("exec-caps", 0, 0, 0755);
-	ASSERT_TRUE(dir.ok());
+	ASSERT_THAT(dir.status(), ErrnoIs(0));
 	ASSERT_THAT(InstallProbe(dir / "probe", 0, 0, 0755), ErrnoIs(0));
 	std::string probe = dir / "probe";
 	uint64_t all = AllCapabilities();
@@ -203,7 +203,7 @@ TEST_F(SetidExec, AfterExecTheNamespacesRootHasEveryCapabilityAndOtherUidsNone)
 TEST_F(SetidExec, SetuidToTheNamespacesRootGivesItsCapabilitiesOnlyWhenMapped)
 {
 	ScratchDir dir("setid-root", 0, 0, 0755);
-	ASSERT_TRUE(dir.ok());
+	ASSERT_THAT(dir.status(), ErrnoIs(0));
 	ASSERT_THAT(InstallProbe(dir / "ns-root", kNsBase, kNsBase, 04755), ErrnoIs(0));
 	ASSERT_THAT(InstallProbe(dir / "init-root", 0, kNsBase, 04755), ErrnoIs(0));
 	std::string d = dir.path();

@@ -245,7 +245,7 @@ TEST_F(StatmountIdmap, InitialNamespaceSeesEveryExtentAsWritten)
 TEST_F(StatmountIdmap, MountThatIsNotIdmappedRaisesNoFlag)
 {
 	ScratchDir target("statmount-plain", 0, 0, 0755);
-	ASSERT_TRUE(target.ok());
+	ASSERT_THAT(target.status(), ErrnoIs(0));
 	ASSERT_EQ(mount("none", target.path().c_str(), "tmpfs", 0, nullptr), 0) << strerror(errno);
 	struct statx stx = {};
 	int rc = statx(AT_FDCWD, target.path().c_str(), 0, kStatxMntIdUnique, &stx);

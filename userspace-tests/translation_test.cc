@@ -195,7 +195,7 @@ TEST_F(Translation, RootOwnedFileShowsOverflowUidWhenZeroUnmapped)
 TEST_F(Translation, StatShowsMappedOwnerInsideIds)
 {
 	ScratchFile f("xlate-owner", 100005, 100007, 0644);
-	ASSERT_TRUE(f.ok());
+	ASSERT_THAT(f.status(), ErrnoIs(0));
 	std::string path = f.path();
 	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
 		struct stat st;
@@ -306,7 +306,7 @@ TEST_F(Translation, SetuidToUnmappedIdIsEinval)
 TEST_F(Translation, ChownToUnmappedIdIsEinval)
 {
 	ScratchFile f("xlate-chown", 100000, 100000, 0644);
-	ASSERT_TRUE(f.ok());
+	ASSERT_THAT(f.status(), ErrnoIs(0));
 	std::string path = f.path();
 	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
 		CHILD_CHECK_ERRNO(chown(path.c_str(), 50, -1), EINVAL);
@@ -367,7 +367,7 @@ TEST_F(Translation, FileCreatedWithUnmappedIdsKeepsKernelOwner)
 TEST_F(Translation, NestedMapsComposeAcrossTwoLevels)
 {
 	ScratchFile f("xlate-nested2", 100012, 100012, 0644);
-	ASSERT_TRUE(f.ok());
+	ASSERT_THAT(f.status(), ErrnoIs(0));
 	std::string path = f.path();
 	UsernsChild outer([path] {
 		CHILD_CHECK_OK(BecomeRootInNamespace());
@@ -393,7 +393,7 @@ TEST_F(Translation, NestedMapsComposeAcrossTwoLevels)
 TEST_F(Translation, NestedMapsComposeAcrossThreeLevels)
 {
 	ScratchFile f("xlate-nested3", 100111, 100111, 0644);
-	ASSERT_TRUE(f.ok());
+	ASSERT_THAT(f.status(), ErrnoIs(0));
 	std::string path = f.path();
 	UsernsChild l1([path] {
 		CHILD_CHECK_OK(BecomeRootInNamespace());
@@ -441,7 +441,7 @@ TEST_F(Translation, LargeMapTranslatesEveryExtent)
 		ASSERT_THAT(files.back()->status(), ErrnoIs(0));
 	}
 	ScratchFile between("xlate-large-between", kid(3) + 1, kid(3) + 1, 0644);
-	ASSERT_TRUE(between.ok());
+	ASSERT_THAT(between.status(), ErrnoIs(0));
 	UsernsChild child([] {
 		struct stat st;
 		for (int i = 0; i < kExtents; i++) {
@@ -634,7 +634,7 @@ TEST_F(Translation, EveryStatCallTranslatesTheMapShapesRuntimesWrite)
 TEST(Statx, ZeroesThePaddingItDoesNotFill)
 {
 	ScratchFile file("xlate-statx-pad", 100001, 200001, 0644);
-	ASSERT_TRUE(file.ok());
+	ASSERT_THAT(file.status(), ErrnoIs(0));
 	EXPECT_EQ(CheckStatxZeroesWhatItLeavesUnset(file.path()), 0) << "initial namespace";
 	if (!UserNamespacesAvailable())
 		return;

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "clients.h"
+#include "errno_matchers.h"
 
 namespace {
 
@@ -56,7 +57,7 @@ TEST_F(Newuidmap, WritesTheRootlessMapsTheUserIsGranted)
 TEST_F(Newuidmap, FilesShowInsideThroughBothExtents)
 {
 	ScratchDir dir("newuidmap-stat", 0, 0, 0755);
-	ASSERT_TRUE(dir.ok());
+	ASSERT_THAT(dir.status(), ErrnoIs(0));
 	ASSERT_TRUE(MakeFile(dir / "user", kTestUid, kTestGid, 0644));
 	ASSERT_TRUE(MakeFile(dir / "sub", kSubidBase + 5, kSubidBase + 7, 0644));
 	ASSERT_TRUE(MakeFile(dir / "root", 0, 0, 0644));

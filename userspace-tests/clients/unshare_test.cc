@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "clients.h"
+#include "errno_matchers.h"
 
 namespace {
 
@@ -37,7 +38,7 @@ TEST_F(Unshare, MapRootUserMakesTheCallerRootAndDeniesSetgroups)
 TEST_F(Unshare, MapUserAndMapGroupShowTheCallersFilesAsThoseIds)
 {
 	ScratchDir dir("unshare-stat", 0, 0, 0755);
-	ASSERT_TRUE(dir.ok());
+	ASSERT_THAT(dir.status(), ErrnoIs(0));
 	ASSERT_TRUE(MakeFile(dir / "user", kTestUid, kTestGid, 0644));
 	ASSERT_TRUE(MakeFile(dir / "root", 0, 0, 0644));
 	EXPECT_EQ(UnshareAsTester("map-user", {"--map-user=5", "--map-group=7"},
@@ -48,7 +49,7 @@ TEST_F(Unshare, MapUserAndMapGroupShowTheCallersFilesAsThoseIds)
 TEST_F(Unshare, MapUsersAndGroupsMapTheGrantedRangeThroughNewuidmap)
 {
 	ScratchDir dir("unshare-range", 0, 0, 0755);
-	ASSERT_TRUE(dir.ok());
+	ASSERT_THAT(dir.status(), ErrnoIs(0));
 	ASSERT_TRUE(MakeFile(dir / "sub", kSubidBase + 5, kSubidBase + 7, 0644));
 	ASSERT_TRUE(MakeFile(dir / "user", kTestUid, kTestGid, 0644));
 	// outer,inner,count: the range 100000.. as 0.. inside.

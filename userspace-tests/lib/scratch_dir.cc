@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 
 namespace {
@@ -21,8 +22,9 @@ ScratchDir::ScratchDir(const char *name, uid_t uid, gid_t gid, mode_t mode, cons
 	: name_(name), path_(parent + "/" + name)
 {
 	RemoveTree(path_);
-	ok_ = mkdir(path_.c_str(), 0700) == 0 && chown(path_.c_str(), uid, gid) == 0 &&
-	      chmod(path_.c_str(), mode) == 0;
+	if (mkdir(path_.c_str(), 0700) != 0 || chown(path_.c_str(), uid, gid) != 0 ||
+	    chmod(path_.c_str(), mode) != 0)
+		status_ = Status::Errno(errno);
 }
 
 ScratchDir::~ScratchDir()

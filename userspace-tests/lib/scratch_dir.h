@@ -8,6 +8,8 @@
 
 #include <string>
 
+#include "errno_or.h"
+
 class ScratchDir {
 public:
 	ScratchDir(const char *name, uid_t uid, gid_t gid, mode_t mode,
@@ -15,7 +17,10 @@ public:
 	~ScratchDir();
 	ScratchDir(const ScratchDir &) = delete;
 	ScratchDir &operator=(const ScratchDir &) = delete;
-	bool ok() const { return ok_; }
+	// The errno of the step that failed, if one did (ErrnoOr, as every
+	// helper reports): ASSERT_THAT(d.status(), ErrnoIs(0)).
+	const Status &status() const { return status_; }
+	bool ok() const { return status_.ok(); }
 	// Its name in parent, and so in a detached copy of parent's mount.
 	const char *name() const { return name_; }
 	const std::string &path() const { return path_; }
@@ -25,5 +30,5 @@ public:
 private:
 	const char *name_;
 	std::string path_;
-	bool ok_ = false;
+	Status status_;
 };
