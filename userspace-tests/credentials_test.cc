@@ -11,6 +11,8 @@
 //     the caller's own namespace.
 // uids and gids take different values, and the uid and gid maps different
 // ranges, so that an id read through the other map shows.
+#include <fcntl.h>
+#include <limits.h>
 #include <sys/fsuid.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -32,6 +34,7 @@
 #include "errno_matchers.h"
 #include "fd.h"
 #include "one_byte_message.h"
+#include "scratch_file.h"
 #include "userns.h"
 
 namespace {
@@ -326,8 +329,48 @@ TEST(CredentialIds, SetuidAndSetgidOfMinusOneAreEinval)
 	}), 0);
 }
 
+// Root that became nobody is nobody: setuid(0) is EPERM, and a root-owned
+// 0644 file does not open for writing.
+TEST(CredentialIds, RootThatBecameNobodyCannotComeBack)
+{
+	ScratchFile f("creds-nobody", 0, 0, 0644);
+	ASSERT_THAT(f.status(), ErrnoIs(0));
+	std::string path = f.path();
+	EXPECT_EQ(RunInChild([path] {
+		CHILD_CHECK_EQ(setgid(kOverflowGid), 0);
+		CHILD_CHECK_EQ(setuid(kOverflowUid), 0);
+		CHILD_CHECK_ERRNO(setuid(0), EPERM);
+		CHILD_CHECK_ERRNO(open(path.c_str(), O_RDWR | O_CLOEXEC), EACCES);
+		return 0;
+	}), 0);
+}
+
+// Without privilege, setresuid() and setreuid() move an id only among the
+// real, effective and saved ids the caller has, as its namespace numbers
+// them: with 1 2 3 (kernel 100001..100003), effective 3 is allowed, 5 is
+// EPERM; the real id may become the effective one (setreuid).
+TEST_F(Credentials, UnprivilegedIdChangesStayAmongTheCallersOwnIds)
+{
+	UsernsChild child([] {
+		CHILD_CHECK_OK(BecomeRootInNamespace());
+		CHILD_CHECK_EQ(setresuid(1, 2, 3), 0);  // drops every capability
+		CHILD_CHECK_ERRNO(setresuid(-1, 5, -1), EPERM);
+		CHILD_CHECK_EQ(setresuid(-1, 3, -1), 0);
+		CHILD_CHECK_ERRNO(setreuid(5, -1), EPERM);
+		CHILD_CHECK_EQ(setreuid(3, -1), 0);
+		uid_t r, e, s;
+		CHILD_CHECK_EQ(getresuid(&r, &e, &s), 0);
+		CHILD_CHECK_EQ(std::to_string(r) + " " + std::to_string(e) + " " + std::to_string(s), "3 3 3");
+		return 0;
+	});
+	ASSERT_NO_FATAL_FAILURE(MapApart(child));
+	EXPECT_EQ(child.Finish(), 0);
+}
+
 // getgroups(0) counts the supplementary groups without storing them, a
-// buffer too small for them is EINVAL, and a big enough one gets them as
+// buffer too small for them (or a negative size) is EINVAL, a bad address
+// EFAULT, more than NGROUPS_MAX groups to setgroups() EINVAL, and a big
+// enough buffer gets them as
 // the caller's namespace numbers them.
 TEST_F(Credentials, GetgroupsCountsAndRefusesASmallBuffer)
 {
@@ -338,6 +381,9 @@ TEST_F(Credentials, GetgroupsCountsAndRefusesASmallBuffer)
 		CHILD_CHECK_EQ(getgroups(0, nullptr), 3);
 		gid_t got[3] = {};
 		CHILD_CHECK_ERRNO(getgroups(2, got), EINVAL);
+		CHILD_CHECK_ERRNO(getgroups(-1, got), EINVAL);
+		CHILD_CHECK_ERRNO(getgroups(3, reinterpret_cast<gid_t *>(8)), EFAULT);
+		CHILD_CHECK_ERRNO(setgroups(NGROUPS_MAX + 1, set), EINVAL);
 		CHILD_CHECK_EQ(getgroups(3, got), 3);
 		CHILD_CHECK_EQ(std::to_string(got[0]) + " " + std::to_string(got[1]) + " " +
 				       std::to_string(got[2]), "1 2 3");

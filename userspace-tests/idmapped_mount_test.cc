@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <sched.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/sysmacros.h>
 #include <sys/stat.h>
@@ -453,6 +454,28 @@ TEST_F(IdmappedMount, SetgidIsKeptInANamespaceOnlyOverAGroupItMaps)
 	EXPECT_EQ(ModeOf(AT_FDCWD, mapped.path("f")), 02755u);
 	EXPECT_EQ(ModeOf(AT_FDCWD, unmapped.path("f")), 0755u);
 	EXPECT_EQ(OwnerOf(AT_FDCWD, mapped.path("f")), "1000:1003");
+}
+
+// A character device made through the mount by a caller holding CAP_MKNOD
+// with fsuid and fsgid the idmap maps (2002:3003) is owned by them mapped
+// back (kernel 1002:1003), like any other entry.
+TEST_F(IdmappedMount, CharDeviceMadeThroughItIsOwnedByTheIdsMappedBack)
+{
+	IdmappedDir dir("idmap-chrdev", 1000, 1000, 0777);
+	if (IdmapRefusedOnThisLine(dir.error()))
+		return;
+	ASSERT_THAT(dir.error(), ErrnoIs(0));
+	int t = dir.tree();
+	std::string d = dir.name();
+	EXPECT_EQ(RunInChild([t, d] {
+		setfsgid(3003);
+		setfsuid(2002);  // drops the fs capabilities, CAP_MKNOD among them
+		CHILD_CHECK_OK(RaiseEffectiveToPermitted());
+		CHILD_CHECK_EQ(mknodat(t, (d + "/null").c_str(), S_IFCHR | 0666, makedev(1, 3)), 0);
+		return 0;
+	}), 0);
+	EXPECT_EQ(OwnerOf(AT_FDCWD, dir.path("null")), "1002:1003");
+	EXPECT_EQ(OwnerOf(t, d + "/null"), "2002:3003");
 }
 
 // Root of the idmap's own namespace works through the mount as owner of

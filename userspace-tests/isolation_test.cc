@@ -13,6 +13,7 @@
 #include "child.h"
 #include "errno_matchers.h"
 #include "fd.h"
+#include "file_status.h"
 #include "scratch_file.h"
 #include "userns.h"
 
@@ -94,6 +95,25 @@ TEST_F(Isolation, RootInsideOverridesOnlyWhereOwnerAndGroupAreBothMapped)
 		CHILD_CHECK_ERRNO(open(owner_only.c_str(), O_WRONLY | O_CLOEXEC), EACCES);
 		return 0;
 	}), 0);
+}
+
+// chown clears the set-id bits, root inside chowning its own files as
+// anyone does: S_ISUID goes, and S_ISGID with it when group-execute is
+// set (06755 becomes 0755); without group-execute S_ISGID stays (02745).
+TEST_F(Isolation, ChownInsideClearsTheSetIdBits)
+{
+	ScratchFile exec("iso-chown-setid", 100000, 100000, 06755);
+	ScratchFile noexec("iso-chown-setgid", 100000, 100000, 02745);
+	ASSERT_THAT(exec.status(), ErrnoIs(0));
+	ASSERT_THAT(noexec.status(), ErrnoIs(0));
+	std::string a = exec.path(), b = noexec.path();
+	EXPECT_EQ(RunInMappedNamespace(100000, 10, [a, b] {
+		CHILD_CHECK_EQ(chown(a.c_str(), 1, 1), 0);
+		CHILD_CHECK_EQ(chown(b.c_str(), 1, 1), 0);
+		return 0;
+	}), 0);
+	EXPECT_EQ(ModeOf(AT_FDCWD, a), 0755u);
+	EXPECT_EQ(ModeOf(AT_FDCWD, b), 02745u);
 }
 
 // chmod inside drops S_ISGID when the file's group is unmapped, so root
