@@ -106,21 +106,28 @@ line_out() {
 	if [ "$2" = "$(default_line)" ]; then echo "$out"; else echo "$out/line-$2"; fi
 }
 
-# idmap_scratch_fs SRC LINE: the filesystem the suite's idmapped-mount tests
-# make their files on, when it is not tmpfs. tmpfs takes idmapped mounts
-# from Linux 6.3 on; before, the guest gives the suite an ext4 loop mount
-# ("ext4": its disk drivers and mke2fs join the initramfs). The tree's own
-# Makefile says its version; without one (not fetched yet), LINE does.
-idmap_scratch_fs() {
+# tree_before SRC LINE M.m: true when kernel tree SRC is older than Linux
+# M.m. The tree's own Makefile says its version; without one (not fetched
+# yet), LINE (a VERSION.PATCHLEVEL) does.
+tree_before() {
 	local version=$2
 	if [ -f "$1/Makefile" ]; then
 		version=$(sed -n -e 's/^VERSION = \([0-9]*\)$/\1/p' -e 's/^PATCHLEVEL = \([0-9]*\)$/.\1/p' \
 			"$1/Makefile" | head -n 2 | tr -d '\n')
 	fi
-	local major=${version%%.*} minor=${version#*.}
+	local major=${version%%.*} minor=${version#*.} want_major=${3%%.*} want_minor=${3#*.}
 	case "$major.$minor" in
-	[0-9]*.[0-9]*) [ $((major * 100 + minor)) -ge 603 ] || echo ext4 ;;
+	[0-9]*.[0-9]*) [ $((major * 100 + minor)) -lt $((want_major * 100 + want_minor)) ] ;;
+	*) return 1 ;;
 	esac
+}
+
+# idmap_scratch_fs SRC LINE: the filesystem the suite's idmapped-mount tests
+# make their files on, when it is not tmpfs. tmpfs takes idmapped mounts
+# from Linux 6.3 on; before, the guest gives the suite an ext4 loop mount
+# ("ext4": its disk drivers and mke2fs join the initramfs).
+idmap_scratch_fs() {
+	! tree_before "$1" "$2" 6.3 || echo ext4
 }
 
 # PATCH_DIR: the queue of the selected line, LINE (the default line's
