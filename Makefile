@@ -42,7 +42,7 @@ BOOT_TIMEOUT ?= 60
 RUN_TIMEOUT ?= 900
 export O V JOBS
 # A dry run (make -n) and the targets that only print write nothing.
-DRY_RUN := $(findstring n,$(firstword -$(MAKEFLAGS)))
+DRY_RUN := $(findstring n,$(firstword -$(filter-out --%,$(MAKEFLAGS))))
 PRINT_ONLY_GOALS := help lines mutate-list
 WRITING_GOALS := $(filter-out $(PRINT_ONLY_GOALS),$(or $(MAKECMDGOALS),all))
 ifeq ($(DRY_RUN),)
