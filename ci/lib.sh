@@ -164,17 +164,22 @@ variant_name() {
 }
 
 # config_fragments USERNS [OPT [DEBUG]]: the kernel-config/ fragments of a
-# variant, in merge order.
+# variant, in merge order. A line whose Kconfig differs overrides a
+# fragment's options with a file of the same name in PATCH_DIR/kernel-config/,
+# merged right after it (7.3 made the BOOTPARAM_*_PANIC options ints).
 config_fragments() {
-	local d=$TOP_DIR/kernel-config
-	echo "$d/base.config" "$d/kselftest.config" "$d/consumers.config"
-	if [ "$1" = y ]; then echo "$d/userns-on.config" "$d/kunit.config"; else echo "$d/userns-off.config"; fi
-	[ "${2:-s}" != 2 ] || echo "$d/optimize-O2.config"
-	case "${3:-0}" in
-	1) echo "$d/debug.config" ;;
-	faults) echo "$d/debug.config" "$d/faults.config" ;;
-	kcsan) echo "$d/kcsan.config" ;;
-	esac
+	local d=$TOP_DIR/kernel-config f
+	for f in base kselftest consumers \
+		$(if [ "$1" = y ]; then echo userns-on kunit; else echo userns-off; fi) \
+		$([ "${2:-s}" != 2 ] || echo optimize-O2) \
+		$(case "${3:-0}" in
+		1) echo debug ;;
+		faults) echo debug faults ;;
+		kcsan) echo kcsan ;;
+		esac); do
+		echo "$d/$f.config"
+		[ ! -f "$PATCH_DIR/kernel-config/$f.config" ] || echo "$PATCH_DIR/kernel-config/$f.config"
+	done
 }
 
 # pack_cpio DIR [FIND-ARG...]: DIR's tree as a newc cpio on stdout, owned
