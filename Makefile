@@ -131,6 +131,15 @@ MKE2FS_CPIO := $(O)/mke2fs.cpio
 RUN_PARTS := $(INITRAMFS) $(if $(LOCKDEP),,$(ABI_CPIO)) $(if $(IDMAP_FS),$(STORAGE_CPIO) $(MKE2FS_CPIO))
 RUN_FILTER := $(if $(LOCKDEP),$(or $(FILTER),*)$(if $(findstring -,$(FILTER)),:,-)AbiModule*,$(FILTER))
 RESULTS ?= $(O)/results
+# The suite built for the i386 ABI (make test-m32): its binaries replace
+# the 64-bit ones in an initramfs of their own, booted on the same kernel
+# (every variant has IA32_EMULATION: kernel-config/compat32.config).
+TESTS32_BUILD ?= $(O)/tests-m32
+TESTBIN32 := $(TESTS32_BUILD)/userns-tests
+IDPROBE32 := $(TESTS32_BUILD)/userns-show-ids
+INITRAMFS32 ?= $(O)/initramfs-m32.cpio
+RUN_INITRAMFS32 := $(KBUILD)/initramfs-m32.cpio
+VARIANT32 := $(VARIANT)-m32
 # EXTRA_FRAGMENTS=<files>: more config fragments merged after ours.
 EXTRA_FRAGMENTS ?=
 FRAGMENTS := $(call lib,config_fragments $(USERNS) $(OPT) $(DEBUG)) $(EXTRA_FRAGMENTS)
@@ -138,7 +147,7 @@ FRAGMENTS := $(call lib,config_fragments $(USERNS) $(OPT) $(DEBUG)) $(EXTRA_FRAG
 STRICT_SKIPS := $(if $(and $(or $(filter ours,$(TREE)),$(filter 1,$(STAMPED))),$(filter y,$(USERNS))),1,0)
 
 .PHONY: all help lines compare deps fetch tree config kernel tests initramfs abi-module storage-modules abi-check run test bench bench-smoke \
-	apply lock-update test-short kselftest test-clients test-faults test-kcsan host-tests-only lava-jobs lava-artifacts lava-run test-host test-slow mutate mutate-list reference profile-fstat check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
+	apply lock-update test-short kselftest test-clients test-faults test-kcsan host-tests-only lava-jobs lava-artifacts lava-run test-host test-m32 tests-m32 test-slow mutate mutate-list reference profile-fstat check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
 
 ##@ Run
 all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
@@ -152,6 +161,15 @@ run: $(BZIMAGE) $(RUN_INITRAMFS) ## Boot the kernel and run the suite (FILTER=, 
 		--append "harness.userns=$(USERNS)$(if $(IDMAP_FS), harness.idmapfs=$(IDMAP_FS))$(if $(RUN_FILTER), harness.filter=$(RUN_FILTER))" || rc=$$?; \
 	$(if $(KERNEL_SRC),$(SUBMAKE) kselftest || rc=1;) \
 	$(if $(filter 0,$(SUMMARY)),,$(CI)/report/summarize --only $(VARIANT) $(RESULTS);) exit $${rc:-0}
+
+test-m32: $(BZIMAGE) $(RUN_INITRAMFS32) ## The suite built -m32 (i386 ABI: compat and 16-bit id calls, Abi32) on the kernel (FILTER=)
+	$(Q)$(CI)/build/check-stamp $(SRC) $(KBUILD)
+	$(Q)STRICT_SKIPS=$(STRICT_SKIPS) $(TOP)/qemu/run --label $(VARIANT32) \
+		--kernel $(BZIMAGE) --initrd $(RUN_INITRAMFS32) --out $(RESULTS)/$(VARIANT32) \
+		--accel $(ACCEL) --boot-timeout $(BOOT_TIMEOUT) --timeout $(RUN_TIMEOUT) \
+		--expect-release "$$(cat $(KBUILD)/include/config/kernel.release)" \
+		--append "kunit.enable=0 harness.userns=$(USERNS)$(if $(IDMAP_FS), harness.idmapfs=$(IDMAP_FS))$(if $(RUN_FILTER), harness.filter=$(RUN_FILTER))" || rc=$$?; \
+	$(if $(filter 0,$(SUMMARY)),,$(CI)/report/summarize --only $(VARIANT32) $(RESULTS);) exit $${rc:-0}
 
 kselftest: deps ## The kernel's user-namespace selftests in the guest, ours vs the reference (KERNEL_SRC=)
 	$(Q)KERNEL_SRC="$(KERNEL_SRC)" ACCEL=$(ACCEL) BOOT_TIMEOUT=$(BOOT_TIMEOUT) RUN_TIMEOUT=$(RUN_TIMEOUT) \
@@ -239,14 +257,24 @@ cmake_dir = if [ -f $(2)/CMakeCache.txt ] && \
 	! grep -qxF 'CMAKE_HOME_DIRECTORY:INTERNAL=$(1)' $(2)/CMakeCache.txt; then \
 	echo "  CMAKE    $(2) was configured for another checkout: starting it over"; rm -rf $(2); fi
 
-$(TESTBIN): FORCE | deps
-	$(Q)$(call cmake_dir,$(TOP)/userspace-tests,$(TESTS_BUILD))
-	$(Q)cmake -S $(TOP)/userspace-tests -B $(TESTS_BUILD) \
-		-DCMAKE_CXX_COMPILER_LAUNCHER=ccache >$(O)/tests-cmake.log || \
-		{ cat $(O)/tests-cmake.log; exit 1; }
-	$(Q)CCACHE_DIR=$(CCACHE_DIR) CCACHE_BASEDIR=$(TOP) CCACHE_SLOPPINESS=pch_defines,time_macros \
-		cmake --build $(TESTS_BUILD) -j$(JOBS) \
+# suite_build BUILD,CMAKE-ARGS,TARGETS: configure and build the suite's
+# cmake tree in BUILD (every target when TARGETS is empty).
+suite_build = $(call cmake_dir,$(TOP)/userspace-tests,$(1)); \
+	cmake -S $(TOP)/userspace-tests -B $(1) -DCMAKE_CXX_COMPILER_LAUNCHER=ccache $(2) \
+		>$(1)-cmake.log || { cat $(1)-cmake.log; exit 1; }; \
+	CCACHE_DIR=$(CCACHE_DIR) CCACHE_BASEDIR=$(TOP) CCACHE_SLOPPINESS=pch_defines,time_macros \
+		cmake --build $(1) -j$(JOBS) $(if $(3),--target $(3)) \
 		$(if $(filter 1,$(V)),-v) 2>&1 | { grep -v -e '^\[' -e 'statically linked' -e 'getaddrinfo' -e 'MakeConnection' || true; }
+
+$(TESTBIN): FORCE | deps
+	$(Q)$(call suite_build,$(TESTS_BUILD),,)
+
+tests-m32: $(TESTBIN32) ## Build the suite and the set-id probe for the i386 ABI (-m32)
+
+$(TESTBIN32): FORCE | deps
+	$(Q)$(call suite_build,$(TESTS32_BUILD),-DUSERNS_M32=ON,userns-tests userns-show-ids)
+
+$(IDPROBE32): $(TESTBIN32)
 
 initramfs: $(INITRAMFS) ## Pack busybox, the guest init, the suite, set-id probe, bench and fuzzer
 
@@ -265,6 +293,12 @@ $(MKE2FS_CPIO): $(CI)/build/mke2fs-cpio FORCE
 
 $(RUN_INITRAMFS): $(RUN_PARTS)
 	$(Q)cat $^ >$@.tmp && mv $@.tmp $@
+
+$(RUN_INITRAMFS32): $(INITRAMFS32) $(filter-out $(INITRAMFS),$(RUN_PARTS))
+	$(Q)cat $^ >$@.tmp && mv $@.tmp $@
+
+$(INITRAMFS32): $(TESTBIN32) $(IDPROBE32) $(TOP)/qemu/init $(TOP)/qemu/mkinitramfs
+	$(Q)$(TOP)/qemu/mkinitramfs $@ $(TESTBIN32) $(IDPROBE32)
 
 $(BENCHBIN) $(FUZZBIN) $(IDPROBE): $(TESTBIN)
 
@@ -300,7 +334,7 @@ test-debug: deps ## The suite and 5000 fuzzed writes on the debug kernel (KASAN,
 
 mutate: deps ## Mutation testing of the series: each of ci/series/mutants.json built, booted, tested (MUTANT=a,b)
 	$(Q)$(MAKE) tree PATCHES=series
-	$(Q)$(MAKE) initramfs
+	$(Q)$(MAKE) initramfs $(INITRAMFS32)
 	$(Q)$(CI)/series/mutate $(if $(MUTANT),--only $(MUTANT))
 
 mutate-list: ## The mutants of ci/series/mutants.json, each with the behaviour it breaks
@@ -369,7 +403,7 @@ checkpatch: tree ## checkpatch.pl --strict from the pinned tree on every patch; 
 
 ##@ Housekeeping
 clean: ## Remove results, test binaries and initramfs (keeps kernels and source)
-	$(Q)rm -rf $(RESULTS) $(TESTS_BUILD) $(INITRAMFS) $(O)/host-tests
+	$(Q)rm -rf $(RESULTS) $(TESTS_BUILD) $(INITRAMFS) $(TESTS32_BUILD) $(INITRAMFS32) $(O)/host-tests
 
 distclean: ## Remove everything under O= (source, kernels, ccache)
 	$(Q)rm -rf $(O)

@@ -169,7 +169,7 @@ variant_name() {
 # merged right after it (7.3 made the BOOTPARAM_*_PANIC options ints).
 config_fragments() {
 	local d=$TOP_DIR/kernel-config f
-	for f in base kselftest consumers \
+	for f in base kselftest consumers compat32 \
 		$(if [ "$1" = y ]; then echo userns-on kunit; else echo userns-off; fi) \
 		$([ "${2:-s}" != 2 ] || echo optimize-O2) \
 		$(case "${3:-0}" in

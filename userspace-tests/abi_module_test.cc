@@ -20,6 +20,7 @@
 #include "child.h"
 #include "errno_matchers.h"
 #include "fd.h"
+#include "sysctl_setting.h"
 #include "userns.h"
 
 namespace {
@@ -90,27 +91,6 @@ TEST(AbiModule, NonGplModuleAnswersInTheInitialNamespace)
 	EXPECT_EQ(ReadFile(kProbe), Expected(kIdentity, kIdentity, kIdentity));
 }
 
-// Sets the overflowuid and overflowgid sysctls for its lifetime.
-class OverflowIds {
-public:
-	OverflowIds(const char *uid, const char *gid)
-		: old_uid_(ReadFile(kUidKnob).value_or("")), old_gid_(ReadFile(kGidKnob).value_or(""))
-	{
-		ok_ = WriteFileOnce(kUidKnob, uid).ok() && WriteFileOnce(kGidKnob, gid).ok();
-	}
-	~OverflowIds()
-	{
-		EXPECT_THAT(WriteFileOnce(kUidKnob, old_uid_), ErrnoIs(0)) << "restoring " << kUidKnob;
-		EXPECT_THAT(WriteFileOnce(kGidKnob, old_gid_), ErrnoIs(0)) << "restoring " << kGidKnob;
-	}
-	bool ok() const { return ok_; }
-
-private:
-	static constexpr const char *kUidKnob = "/proc/sys/kernel/overflowuid";
-	static constexpr const char *kGidKnob = "/proc/sys/kernel/overflowgid";
-	std::string old_uid_, old_gid_;
-	bool ok_;
-};
 
 USERNS_AREA(AbiModuleInAChild);
 
@@ -121,8 +101,10 @@ USERNS_AREA(AbiModuleInAChild);
 TEST_F(AbiModuleInAChild, NonGplModuleAnswersThroughTheChildsMaps)
 {
 	ASSERT_THAT(LoadProbe(), ErrnoIs(0));
-	OverflowIds overflow("12345", "23456");
-	ASSERT_TRUE(overflow.ok());
+	SysctlSetting uid_knob("/proc/sys/kernel/overflowuid", "12345\n");
+	SysctlSetting gid_knob("/proc/sys/kernel/overflowgid", "23456\n");
+	ASSERT_THAT(uid_knob.status(), ErrnoIs(0));
+	ASSERT_THAT(gid_knob.status(), ErrnoIs(0));
 	const Extent uid = {0, 100000, 1000}, gid = {0, 200000, 1000}, projid = {0, 300000, 10};
 	std::string want = Expected(uid, gid, projid, 12345, 23456);
 	UsernsChild child([&want] {

@@ -24,6 +24,7 @@
 #include "fd.h"
 #include "file_status.h"
 #include "idmapped_tree.h"
+#include "sysctl_setting.h"
 #include "userns.h"
 
 namespace {
@@ -47,21 +48,6 @@ int OpenAs(uid_t uid, gid_t gid, int dirfd, const std::string &path, int flags)
 	});
 }
 
-// /proc/sys/fs/protected_symlinks set for the test's length, then restored.
-class ProtectedSymlinks {
-public:
-	ProtectedSymlinks() : saved_(ReadFile(kPath).value_or("0\n"))
-	{
-		ok_ = WriteFileOnce(kPath, "1\n").ok();
-	}
-	~ProtectedSymlinks() { (void)WriteFileOnce(kPath, saved_); }
-	bool ok() const { return ok_; }
-
-private:
-	static constexpr const char *kPath = "/proc/sys/fs/protected_symlinks";
-	std::string saved_;
-	bool ok_ = false;
-};
 
 }  // namespace
 
@@ -166,8 +152,8 @@ TEST_F(IdmappedPermission, ProtectedSymlinksCompareOwnersAsShown)
 	if (IdmapRefusedOnThisLine(dir.error()))
 		return;
 	ASSERT_THAT(dir.error(), ErrnoIs(0));
-	ProtectedSymlinks on;
-	ASSERT_TRUE(on.ok());
+	SysctlSetting on("/proc/sys/fs/protected_symlinks", "1\n");
+	ASSERT_THAT(on.status(), ErrnoIs(0));
 	MakeFile(dir.path("target"), 1001, 1001, 0644);
 	ASSERT_EQ(symlink("target", dir.path("own").c_str()), 0);
 	ASSERT_EQ(lchown(dir.path("own").c_str(), 1001, 1001), 0);

@@ -28,6 +28,24 @@
 
 namespace {
 
+// The stat calls of the ABI the suite is built for, each made directly,
+// whatever the C library prefers (glibc's stat() and fstat() are both
+// newfstatat on x86_64, fstatat64 on i386). On i386 these are the calls
+// with 32-bit ids, whose struct stat64 is glibc's struct stat under
+// _FILE_OFFSET_BITS=64; the old calls with 16-bit ids are Abi32's.
+#if defined(__i386__)
+static_assert(sizeof(struct stat) == 96, "glibc's struct stat is not the kernel's stat64");
+constexpr long kSysStat = SYS_stat64, kSysLstat = SYS_lstat64, kSysFstat = SYS_fstat64,
+	       kSysFstatat = SYS_fstatat64;
+constexpr const char *kStatNames[] = {"stat64", "lstat64", "fstat64", "fstatat64",
+				      "fstatat64(AT_EMPTY_PATH)", "statx"};
+#else
+constexpr long kSysStat = SYS_stat, kSysLstat = SYS_lstat, kSysFstat = SYS_fstat,
+	       kSysFstatat = SYS_newfstatat;
+constexpr const char *kStatNames[] = {"stat", "lstat", "fstat", "newfstatat",
+				      "newfstatat(AT_EMPTY_PATH)", "statx"};
+#endif
+
 // Child side: every stat system call reports path's owner and group as
 // uid:gid. Each call is made directly, whatever the C library prefers
 // (glibc's stat() and fstat() are both newfstatat). Prints each
@@ -42,16 +60,15 @@ int CheckEveryStatCall(const char *path, unsigned uid, unsigned gid)
 	struct stat st[5];
 	struct statx stx;
 	long rc[] = {
-		syscall(SYS_stat, path, &st[0]),
-		syscall(SYS_lstat, path, &st[1]),
-		syscall(SYS_fstat, fd, &st[2]),
-		syscall(SYS_newfstatat, AT_FDCWD, path, &st[3], 0),
-		syscall(SYS_newfstatat, fd, "", &st[4], AT_EMPTY_PATH),
+		syscall(kSysStat, path, &st[0]),
+		syscall(kSysLstat, path, &st[1]),
+		syscall(kSysFstat, fd, &st[2]),
+		syscall(kSysFstatat, AT_FDCWD, path, &st[3], 0),
+		syscall(kSysFstatat, fd, "", &st[4], AT_EMPTY_PATH),
 		syscall(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx),
 	};
 	close(fd);
-	const char *names[] = {"stat", "lstat", "fstat", "newfstatat", "newfstatat(AT_EMPTY_PATH)",
-			       "statx"};
+	const auto &names = kStatNames;
 	int bad = 0;
 	for (int i = 0; i < 6; i++) {
 		unsigned u = i < 5 ? st[i].st_uid : stx.stx_uid;
@@ -100,9 +117,9 @@ int CheckStatxZeroesWhatItLeavesUnset(const char *path)
 	for (int i = 0; i < 64; i++) {
 		switch (i % 4) {
 		case 0: poll(junk, 32, 0); break;
-		case 1: syscall(SYS_stat, path, &st); break;
-		case 2: syscall(SYS_fstat, fd, &st); break;
-		case 3: syscall(SYS_newfstatat, fd, "", &st, AT_EMPTY_PATH); break;
+		case 1: syscall(kSysStat, path, &st); break;
+		case 2: syscall(kSysFstat, fd, &st); break;
+		case 3: syscall(kSysFstatat, fd, "", &st, AT_EMPTY_PATH); break;
 		}
 		unsigned char buf[0x100];
 		memset(buf, 0xa5, sizeof(buf));
