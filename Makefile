@@ -152,24 +152,27 @@ STRICT_SKIPS := $(if $(and $(or $(filter ours,$(TREE)),$(filter 1,$(STAMPED))),$
 ##@ Run
 all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
 
+# suite_guest LABEL,INITRD,APPEND: the suite's guest on this kernel, booted
+# with INITRD and APPEND before the harness's own arguments, its results
+# in $(RESULTS)/LABEL; rc set when it fails. summary_of LABEL: its summary
+# (unless SUMMARY=0).
+suite_guest = STRICT_SKIPS=$(STRICT_SKIPS) $(TOP)/qemu/run --label $(1) \
+	--kernel $(BZIMAGE) --initrd $(2) --out $(RESULTS)/$(1) \
+	--accel $(ACCEL) --boot-timeout $(BOOT_TIMEOUT) --timeout $(RUN_TIMEOUT) \
+	--expect-release "$$(cat $(KBUILD)/include/config/kernel.release)" \
+	--append "$(3)harness.userns=$(USERNS)$(if $(IDMAP_FS), harness.idmapfs=$(IDMAP_FS))$(if $(RUN_FILTER), harness.filter=$(RUN_FILTER))" || rc=$$?
+summary_of = $(if $(filter 0,$(SUMMARY)),,$(CI)/report/summarize --only $(1) $(RESULTS);)
+
 run: $(BZIMAGE) $(RUN_INITRAMFS) ## Boot the kernel and run the suite (FILTER=, KERNEL_SRC=<tree>)
 	$(Q)$(CI)/build/check-stamp $(SRC) $(KBUILD)
-	$(Q)STRICT_SKIPS=$(STRICT_SKIPS) $(TOP)/qemu/run --label $(VARIANT) \
-		--kernel $(BZIMAGE) --initrd $(RUN_INITRAMFS) --out $(RESULTS)/$(VARIANT) \
-		--accel $(ACCEL) --boot-timeout $(BOOT_TIMEOUT) --timeout $(RUN_TIMEOUT) \
-		--expect-release "$$(cat $(KBUILD)/include/config/kernel.release)" \
-		--append "harness.userns=$(USERNS)$(if $(IDMAP_FS), harness.idmapfs=$(IDMAP_FS))$(if $(RUN_FILTER), harness.filter=$(RUN_FILTER))" || rc=$$?; \
+	$(Q)$(call suite_guest,$(VARIANT),$(RUN_INITRAMFS),); \
 	$(if $(KERNEL_SRC),$(SUBMAKE) kselftest || rc=1;) \
-	$(if $(filter 0,$(SUMMARY)),,$(CI)/report/summarize --only $(VARIANT) $(RESULTS);) exit $${rc:-0}
+	$(call summary_of,$(VARIANT)) exit $${rc:-0}
 
 test-m32: $(BZIMAGE) $(RUN_INITRAMFS32) ## The suite built -m32 (i386 ABI: compat and 16-bit id calls, Abi32) on the kernel (FILTER=)
 	$(Q)$(CI)/build/check-stamp $(SRC) $(KBUILD)
-	$(Q)STRICT_SKIPS=$(STRICT_SKIPS) $(TOP)/qemu/run --label $(VARIANT32) \
-		--kernel $(BZIMAGE) --initrd $(RUN_INITRAMFS32) --out $(RESULTS)/$(VARIANT32) \
-		--accel $(ACCEL) --boot-timeout $(BOOT_TIMEOUT) --timeout $(RUN_TIMEOUT) \
-		--expect-release "$$(cat $(KBUILD)/include/config/kernel.release)" \
-		--append "kunit.enable=0 harness.userns=$(USERNS)$(if $(IDMAP_FS), harness.idmapfs=$(IDMAP_FS))$(if $(RUN_FILTER), harness.filter=$(RUN_FILTER))" || rc=$$?; \
-	$(if $(filter 0,$(SUMMARY)),,$(CI)/report/summarize --only $(VARIANT32) $(RESULTS);) exit $${rc:-0}
+	$(Q)$(call suite_guest,$(VARIANT32),$(RUN_INITRAMFS32),kunit.enable=0 ); \
+	$(call summary_of,$(VARIANT32)) exit $${rc:-0}
 
 kselftest: deps ## The kernel's user-namespace selftests in the guest, ours vs the reference (KERNEL_SRC=)
 	$(Q)KERNEL_SRC="$(KERNEL_SRC)" ACCEL=$(ACCEL) BOOT_TIMEOUT=$(BOOT_TIMEOUT) RUN_TIMEOUT=$(RUN_TIMEOUT) \
