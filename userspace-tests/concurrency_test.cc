@@ -164,7 +164,7 @@ TEST_F(Concurrency, ReadersSpinningOnEachPublicationSeeNoMapOrTheWholeOne)
 		UsernsChild child([] { return 0; });
 		ASSERT_EQ(child.setup_error(), 0);
 		FileDescriptor fd(open(ProcPath(child.pid(), "uid_map").c_str(), O_RDONLY | O_CLOEXEC));
-		ASSERT_TRUE(fd.valid());
+		ASSERT_THAT(fd.get(), SyscallSucceeds());
 		std::atomic<bool> reading{false}, give_up{false};
 		std::atomic<int> wrong{0};
 		std::thread reader([&] {

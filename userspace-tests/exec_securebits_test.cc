@@ -137,7 +137,7 @@ TEST_F(ExecSecurebits, ExecBitsSurviveSetnsIntoAUserNamespace)
 	UsernsChild target([] { return 0; });
 	ASSERT_EQ(target.setup_error(), 0);
 	FileDescriptor ns(open(ProcPath(target.pid(), "ns/user").c_str(), O_RDONLY | O_CLOEXEC));
-	ASSERT_TRUE(ns.valid());
+	ASSERT_THAT(ns.get(), SyscallSucceeds());
 	int fd = ns.get();
 	EXPECT_EQ(SecurebitsAcross(kExecBits | kKeepCaps, [fd] { return setns(fd, CLONE_NEWUSER); },
 				   kExecBits),

@@ -278,7 +278,7 @@ TEST_F(NestedIdmap, IdmapFromANestedNamespaceShowsKernelIdsOfItsComposedMaps)
 	MapRange(level1, 1000000, 100000);
 	level1.Go();
 	FileDescriptor level2_ns = ReceiveFd(here.get());
-	ASSERT_TRUE(level2_ns.valid());
+	ASSERT_THAT(level2_ns.get(), SyscallSucceeds());
 	ASSERT_EQ(level1.Finish(), 0);
 
 	FileDescriptor tree;
@@ -307,7 +307,7 @@ TEST_F(NestedIdmap, NamespaceWithoutMapsIsRefusedAsAnIdmap)
 	UsernsChild holder([] { return 0; });
 	ASSERT_EQ(holder.setup_error(), 0);
 	FileDescriptor ns(open(ProcPath(holder.pid(), "ns/user").c_str(), O_RDONLY | O_CLOEXEC));
-	ASSERT_TRUE(ns.valid());
+	ASSERT_THAT(ns.get(), SyscallSucceeds());
 	FileDescriptor tree;
 	int err = ErrnoOf(OpenIdmappedTreeWith(IdmapScratchParent().c_str(), ns.get(), &tree));
 	EXPECT_EQ(holder.Finish(), 0);

@@ -516,7 +516,7 @@ TEST_F(IdmappedMount, RootOfTheIdmapsNamespaceWorksThroughItAsOwner)
 	ASSERT_EQ(root.setup_error(), 0);
 	MapRange(root, 10000, 10000);
 	FileDescriptor ns(open(ProcPath(root.pid(), "ns/user").c_str(), O_RDONLY | O_CLOEXEC));
-	ASSERT_TRUE(ns.valid());
+	ASSERT_THAT(ns.get(), SyscallSucceeds());
 	FileDescriptor tree;
 	int err = ErrnoOf(OpenIdmappedTreeWith(dir.path().c_str(), ns.get(), &tree));
 	if (IdmapRefusedOnThisLine(err))

@@ -87,7 +87,8 @@ TEST_F(Isolation, RootInsideOverridesOnlyWhereOwnerAndGroupAreBothMapped)
 {
 	ScratchFile mapped("iso-override", 100005, 100005, 0600);
 	ScratchFile unmapped_group("iso-override-group", 100005, 0, 0600);
-	ASSERT_TRUE(mapped.ok() && unmapped_group.ok());
+	ASSERT_THAT(mapped.status(), ErrnoIs(0));
+	ASSERT_THAT(unmapped_group.status(), ErrnoIs(0));
 	std::string both = mapped.path(), owner_only = unmapped_group.path();
 	EXPECT_EQ(RunInMappedNamespace(100000, 10, [both, owner_only] {
 		CHILD_CHECK(FileDescriptor(open(both.c_str(), O_RDWR | O_CLOEXEC)).valid());

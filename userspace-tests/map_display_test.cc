@@ -205,12 +205,12 @@ TEST_F(MapDisplay, ViewFollowsTheOpenerNotTheReader)
 	for (const char *map : NestedMaps::kMaps) {
 		SCOPED_TRACE(map);
 		FileDescriptor from_outer(ReceiveFd(mine.get()));
-		ASSERT_TRUE(from_outer.valid());
+		ASSERT_THAT(from_outer.get(), SyscallSucceeds());
 		EXPECT_EQ(ReadFd(from_outer.get()), Line(0, 5, 3));
 	}
 	for (const char *map : NestedMaps::kMaps) {
 		FileDescriptor fd(open(ProcPath(n.inner(), map).c_str(), O_RDONLY));
-		ASSERT_TRUE(fd.valid());
+		ASSERT_THAT(fd.get(), SyscallSucceeds());
 		ASSERT_THAT(SendFd(mine.get(), fd.get()), ErrnoIs(0));
 	}
 	EXPECT_EQ(n.Finish(), 0);

@@ -313,7 +313,7 @@ TEST_F(MapPrivilege, UnprivilegedWriterOfRootOpenersFdIsEperm)
 	UsernsChild ns([] { return 0; });
 	ASSERT_EQ(ns.setup_error(), 0);
 	FileDescriptor fd(open(ProcPath(ns.pid(), "uid_map").c_str(), O_WRONLY));
-	ASSERT_TRUE(fd.valid());
+	ASSERT_THAT(fd.get(), SyscallSucceeds());
 	auto [mine, theirs] = SocketPair();
 	int sock = theirs.get();
 	ScopedChild writer([sock] {

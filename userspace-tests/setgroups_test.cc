@@ -46,7 +46,7 @@ TEST_F(Setgroups, DenyFollowedByANulIsTakenWhole)
 	UsernsChild child([] { return 0; });
 	ASSERT_EQ(child.setup_error(), 0);
 	FileDescriptor fd(open(ProcPath(child.pid(), "setgroups").c_str(), O_WRONLY | O_CLOEXEC));
-	ASSERT_TRUE(fd.valid());
+	ASSERT_THAT(fd.get(), SyscallSucceeds());
 	EXPECT_EQ(write(fd.get(), "deny\0", 5), 5) << strerror(errno);
 	EXPECT_EQ(ReadFile(ProcPath(child.pid(), "setgroups")), "deny\n");
 	EXPECT_EQ(child.Finish(), 0);
@@ -123,7 +123,7 @@ TEST_F(Setgroups, SecondWriteOnSameFdIsEinval)
 	UsernsChild child([] { return 0; });
 	ASSERT_EQ(child.setup_error(), 0);
 	FileDescriptor fd(open(ProcPath(child.pid(), "setgroups").c_str(), O_WRONLY));
-	ASSERT_TRUE(fd.valid());
+	ASSERT_THAT(fd.get(), SyscallSucceeds());
 	EXPECT_THAT(write(fd.get(), "deny", 4), SyscallSucceeds());
 	EXPECT_THAT(write(fd.get(), "deny", 4), SyscallFailsWithErrno(EINVAL));
 	EXPECT_EQ(child.Finish(), 0);

@@ -146,7 +146,8 @@ TEST_F(SetidExec, ThroughAnIdmappedMountInsideANamespaceTheOwnerIsComposed)
 {
 	ScratchDir mountpoint("setid-idmapped-ns-mnt", 0, 0, 0755);
 	ScratchDir dir("setid-idmapped-ns", 0, 0, 0755, IdmapScratchParent());
-	ASSERT_TRUE(mountpoint.ok() && dir.ok());
+	ASSERT_THAT(mountpoint.status(), ErrnoIs(0));
+	ASSERT_THAT(dir.status(), ErrnoIs(0));
 	ASSERT_THAT(InstallProbe(dir / "mapped", 1002, 1003, 06755), ErrnoIs(0));
 	ASSERT_THAT(InstallProbe(dir / "outside-namespace", 1004, 1003, 06755), ErrnoIs(0));
 	ASSERT_THAT(InstallProbe(dir / "outside-idmap", 999, 1003, 06755), ErrnoIs(0));

@@ -103,7 +103,7 @@ TEST_F(Setns, SharedFsStructIsEinval)
 	ASSERT_EQ(target.setup_error(), 0);
 	static int nsfd;
 	FileDescriptor ns(open(ProcPath(target.pid(), "ns/user").c_str(), O_RDONLY));
-	ASSERT_TRUE(ns.valid());
+	ASSERT_THAT(ns.get(), SyscallSucceeds());
 	nsfd = ns.get();
 	static char stack[64 * 1024];
 	pid_t pid = clone(
@@ -127,7 +127,7 @@ TEST_F(Setns, WithoutCapSysAdminInTargetIsEperm)
 	UsernsChild target([] { return 0; });
 	ASSERT_EQ(target.setup_error(), 0);
 	FileDescriptor ns(open(ProcPath(target.pid(), "ns/user").c_str(), O_RDONLY));
-	ASSERT_TRUE(ns.valid());
+	ASSERT_THAT(ns.get(), SyscallSucceeds());
 	int fd = ns.get();
 	EXPECT_EQ(RunInChild([fd] {
 		CHILD_CHECK_OK(BecomeUser(kTestUid, kTestGid));
@@ -142,7 +142,7 @@ TEST_F(Setns, WithoutCapSysAdminInTargetIsEperm)
 TEST_F(Setns, JoiningParentNamespaceIsEperm)
 {
 	FileDescriptor init_ns(open("/proc/self/ns/user", O_RDONLY));
-	ASSERT_TRUE(init_ns.valid());
+	ASSERT_THAT(init_ns.get(), SyscallSucceeds());
 	int fd = init_ns.get();
 	EXPECT_EQ(RunInChild([fd] {
 		CHILD_CHECK_EQ(unshare(CLONE_NEWUSER), 0);
@@ -241,7 +241,7 @@ TEST_F(Setns, FlagsThatNameNoNamespaceOrAnotherTypeAreEinval)
 	FileDescriptor pidfd(PidfdOpen(target.pid()));
 	ASSERT_TRUE(pidfd.valid()) << strerror(errno);
 	FileDescriptor ns(open(ProcPath(target.pid(), "ns/user").c_str(), O_RDONLY | O_CLOEXEC));
-	ASSERT_TRUE(ns.valid());
+	ASSERT_THAT(ns.get(), SyscallSucceeds());
 	int p = pidfd.get(), n = ns.get();
 	EXPECT_EQ(RunInChild([p, n] {
 		ino_t before = NamespaceInode("/proc/self/ns/user");

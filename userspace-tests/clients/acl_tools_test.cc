@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "clients.h"
+#include "errno_matchers.h"
 
 namespace {
 
@@ -38,9 +39,9 @@ protected:
 		AclTools::SetUp();
 		if (IsSkipped())
 			return;
-		ASSERT_TRUE(dir_.ok());
+		ASSERT_THAT(dir_.status(), ErrnoIs(0));
 		ASSERT_TRUE(MakeFile(file_, kUidBase, kGidBase, 0640));
-		ASSERT_TRUE(ns_.ok());
+		ASSERT_THAT(ns_.status(), ErrnoIs(0));
 	}
 	ScratchDir dir_{"acl-tools", kUidBase, kGidBase, 0755};
 	std::string file_ = dir_ / "file";
@@ -59,7 +60,7 @@ TEST_F(AclToolsFile, GetfaclShowsAnIdItsNamespaceCannotMapAsMinusOne)
 {
 	ASSERT_EQ(RunProgram({kSetfacl, "-m", "u:100005:rwx,g:200007:r-x", file_}), (ProgramRun{0, ""}));
 	MappedNamespace other(300000, 400000);
-	ASSERT_TRUE(other.ok());
+	ASSERT_THAT(other.status(), ErrnoIs(0));
 	EXPECT_EQ(Getfacl("unrelated", file_, AsRootOf(other.pid())), AccessAcl("4294967295", "4294967295"));
 	EXPECT_EQ(Getfacl("inside", file_, AsRootOf(ns_.pid())), AccessAcl("5", "7"));
 }
@@ -67,7 +68,7 @@ TEST_F(AclToolsFile, GetfaclShowsAnIdItsNamespaceCannotMapAsMinusOne)
 TEST_F(AclToolsFile, SetfaclInsideRefusesAnEntryForAnIdItCannotMap)
 {
 	ErrnoOr<ProgramRun> run = RunRecorded("unmapped", {kSetfacl, "-m", "u:5000:r", file_}, AsRootOf(ns_.pid()));
-	ASSERT_TRUE(run.ok());
+	ASSERT_THAT(run, ErrnoIs(0));
 	EXPECT_EQ(run.value().status, 1);
 	EXPECT_NE(run.value().output.find("Invalid argument"), std::string::npos) << run.value().output;
 	EXPECT_EQ(Getfacl("after", file_), "user::rw-\ngroup::r--\nother::---\n\n");

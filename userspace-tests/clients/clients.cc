@@ -34,10 +34,15 @@ ErrnoOr<ProgramRun> RunRecorded(const std::string &key, const std::vector<std::s
 MappedNamespace::MappedNamespace(unsigned uid_base, unsigned gid_base, const std::string &projid_map)
 	: child_([] { return 0; })
 {
-	ok_ = child_.setup_error() == 0 &&
-	      child_.WriteMap("uid_map", "0 " + std::to_string(uid_base) + " 1000\n").ok() &&
-	      child_.WriteMap("gid_map", "0 " + std::to_string(gid_base) + " 1000\n").ok() &&
-	      (projid_map.empty() || child_.WriteMap("projid_map", projid_map).ok());
+	if (child_.setup_error() != 0) {
+		status_ = Status::Errno(child_.setup_error() > 0 ? child_.setup_error() : kSetupFailed);
+		return;
+	}
+	status_ = child_.WriteMap("uid_map", "0 " + std::to_string(uid_base) + " 1000\n");
+	if (status_.ok())
+		status_ = child_.WriteMap("gid_map", "0 " + std::to_string(gid_base) + " 1000\n");
+	if (status_.ok() && !projid_map.empty())
+		status_ = child_.WriteMap("projid_map", projid_map);
 }
 
 LoopExt4::LoopExt4(const char *image, const char *dir, const std::vector<std::string> &mkfs_options)

@@ -35,16 +35,18 @@ ErrnoOr<ProgramRun> RunRecorded(const std::string &key, const std::vector<std::s
 
 // A child parked in a new user namespace whose maps this process (root)
 // wrote: uids 0..999 are uid_base.., gids 0..999 are gid_base.., and, when
-// projid_map is not empty, that projid_map. ok() when all of it worked.
+// projid_map is not empty, that projid_map. status(): success when all of
+// it worked, else the errno of the step that failed (ASSERT_THAT(
+// ns.status(), ErrnoIs(0))).
 class MappedNamespace {
 public:
 	MappedNamespace(unsigned uid_base, unsigned gid_base, const std::string &projid_map = "");
-	bool ok() const { return ok_; }
+	const Status &status() const { return status_; }
 	pid_t pid() const { return child_.pid(); }
 
 private:
 	UsernsChild child_;
-	bool ok_ = false;
+	Status status_;
 };
 
 // An ext4 filesystem in an image file, made by the guest's mke2fs with

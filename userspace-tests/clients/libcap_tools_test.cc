@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "clients.h"
+#include "errno_matchers.h"
 
 namespace {
 
@@ -30,10 +31,10 @@ protected:
 		CapTools::SetUp();
 		if (IsSkipped())
 			return;
-		ASSERT_TRUE(dir_.ok());
+		ASSERT_THAT(dir_.status(), ErrnoIs(0));
 		ASSERT_TRUE(MakeFile(file_, kUidBase, kGidBase, 0755));
-		ASSERT_TRUE(ns_.ok());
-		ASSERT_TRUE(other_.ok());
+		ASSERT_THAT(ns_.status(), ErrnoIs(0));
+		ASSERT_THAT(other_.status(), ErrnoIs(0));
 	}
 	ErrnoOr<ProgramRun> Getcap(const std::string &key, const std::function<int()> &before = nullptr)
 	{
@@ -65,7 +66,7 @@ TEST_F(CapToolsFile, SetcapInsideOnAFileItsRootDoesNotOwnIsRefused)
 {
 	ASSERT_EQ(chown(file_.c_str(), 0, 0), 0);
 	ErrnoOr<ProgramRun> run = RunRecorded("setcap", {kSetcap, "cap_net_raw+ep", file_}, AsRootOf(ns_.pid()));
-	ASSERT_TRUE(run.ok());
+	ASSERT_THAT(run, ErrnoIs(0));
 	EXPECT_NE(run.value().status, 0);
 	EXPECT_EQ(Getcap("parent"), (ProgramRun{0, ""}));
 }

@@ -81,7 +81,7 @@ protected:
 		ASSERT_TRUE(ext4_->Mounted());
 		ASSERT_TRUE(MakeFile(file_, kUidBase, kGidBase, 0644));
 		ASSERT_THAT(SetProjid(file_, kProjid), ErrnoIs(0));
-		ASSERT_TRUE(ns_.ok());
+		ASSERT_THAT(ns_.status(), ErrnoIs(0));
 	}
 	void TearDown() override { unlink(file_.c_str()); }
 
@@ -129,7 +129,7 @@ TEST_F(ProjectIdFile, AChangeFromInsideIsEinvalEvenToAMappedId)
 		  }),
 		  0);
 	ErrnoOr<ProgramRun> run = RunRecorded("chattr", {"/usr/bin/chattr", "-p", "1201", file_}, AsRootOf(ns_.pid()));
-	ASSERT_TRUE(run.ok());
+	ASSERT_THAT(run, ErrnoIs(0));
 	EXPECT_NE(run.value().status, 0);
 	EXPECT_NE(run.value().output.find("Invalid argument"), std::string::npos) << run.value().output;
 	EXPECT_EQ(GetProjid(file_), kProjid);

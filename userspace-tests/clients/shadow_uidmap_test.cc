@@ -23,7 +23,8 @@ USERNS_AREA(Newuidmap);
 class UserNamespaceOfTester {
 public:
 	UserNamespaceOfTester() : child_([] { return 0; }, AsTestUser) {}
-	bool ok() const { return child_.setup_error() == 0; }
+	// 0 when the child is parked in its namespace, else unshare()'s errno.
+	int setup_error() const { return child_.setup_error(); }
 	std::string pid() const { return std::to_string(child_.pid()); }
 	std::string Map(const char *name) const { return ReadFile(ProcPath(child_.pid(), name)).value_or("(unreadable)"); }
 	// Inside: setns() into it, the credentials kept.
@@ -39,7 +40,7 @@ const std::string kRootlessMap = MapLine(0, kTestUid, 1) + MapLine(1, kSubidBase
 TEST_F(Newuidmap, WritesTheRootlessMapsTheUserIsGranted)
 {
 	UserNamespaceOfTester ns;
-	ASSERT_TRUE(ns.ok());
+	ASSERT_THAT(ns.setup_error(), ErrnoIs(0));
 	const std::vector<std::string> extents = {"0", "1000", "1", "1", "100000", "65536"};
 	std::vector<std::string> uidmap = {kNewuidmap, ns.pid()}, gidmap = {kNewgidmap, ns.pid()};
 	uidmap.insert(uidmap.end(), extents.begin(), extents.end());
@@ -62,7 +63,7 @@ TEST_F(Newuidmap, FilesShowInsideThroughBothExtents)
 	ASSERT_TRUE(MakeFile(dir / "sub", kSubidBase + 5, kSubidBase + 7, 0644));
 	ASSERT_TRUE(MakeFile(dir / "root", 0, 0, 0644));
 	UserNamespaceOfTester ns;
-	ASSERT_TRUE(ns.ok());
+	ASSERT_THAT(ns.setup_error(), ErrnoIs(0));
 	ASSERT_EQ(RunProgram({kNewuidmap, ns.pid(), "0", "1000", "1", "1", "100000", "65536"}, AsTestUser),
 		  (ProgramRun{0, ""}));
 	ASSERT_EQ(RunProgram({kNewgidmap, ns.pid(), "0", "1000", "1", "1", "100000", "65536"}, AsTestUser),
@@ -77,14 +78,14 @@ TEST_F(Newuidmap, FilesShowInsideThroughBothExtents)
 TEST_F(Newuidmap, RefusesARangeSubuidDoesNotGrant)
 {
 	UserNamespaceOfTester ns;
-	ASSERT_TRUE(ns.ok());
+	ASSERT_THAT(ns.setup_error(), ErrnoIs(0));
 	ErrnoOr<ProgramRun> run = RunRecorded("newuidmap", {kNewuidmap, ns.pid(), "0", "200000", "1"}, AsTestUser);
-	ASSERT_TRUE(run.ok());
+	ASSERT_THAT(run, ErrnoIs(0));
 	EXPECT_EQ(run.value().status, 1);
 	EXPECT_NE(run.value().output.find("not allowed"), std::string::npos) << run.value().output;
 	EXPECT_EQ(ns.Map("uid_map"), "");
 	run = RunRecorded("newgidmap", {kNewgidmap, ns.pid(), "0", "200000", "1"}, AsTestUser);
-	ASSERT_TRUE(run.ok());
+	ASSERT_THAT(run, ErrnoIs(0));
 	EXPECT_EQ(run.value().status, 1);
 	EXPECT_EQ(ns.Map("gid_map"), "");
 }
@@ -95,10 +96,10 @@ TEST_F(Newuidmap, RefusesARangeSubuidDoesNotGrant)
 TEST_F(Newuidmap, ReportsTheKernelRefusingOverlappingExtents)
 {
 	UserNamespaceOfTester ns;
-	ASSERT_TRUE(ns.ok());
+	ASSERT_THAT(ns.setup_error(), ErrnoIs(0));
 	ErrnoOr<ProgramRun> run = RunRecorded(
 		"overlap", {kNewuidmap, ns.pid(), "0", "100000", "10", "5", "100005", "10"}, AsTestUser);
-	ASSERT_TRUE(run.ok());
+	ASSERT_THAT(run, ErrnoIs(0));
 	EXPECT_EQ(run.value().status, 1);
 	EXPECT_NE(run.value().output.find("Invalid argument"), std::string::npos) << run.value().output;
 	EXPECT_EQ(ns.Map("uid_map"), "");
@@ -112,10 +113,10 @@ TEST_F(Newuidmap, ReportsTheKernelRefusingOverlappingExtents)
 TEST_F(Newuidmap, ReportsASecondWriteRefused)
 {
 	UserNamespaceOfTester ns;
-	ASSERT_TRUE(ns.ok());
+	ASSERT_THAT(ns.setup_error(), ErrnoIs(0));
 	ASSERT_EQ(RunProgram({kNewuidmap, ns.pid(), "0", "100000", "10"}, AsTestUser), (ProgramRun{0, ""}));
 	ErrnoOr<ProgramRun> run = RunRecorded("again", {kNewuidmap, ns.pid(), "0", "100010", "10"}, AsTestUser);
-	ASSERT_TRUE(run.ok());
+	ASSERT_THAT(run, ErrnoIs(0));
 	EXPECT_EQ(run.value().status, 1);
 	EXPECT_NE(run.value().output.find("Operation not permitted"), std::string::npos) << run.value().output;
 	EXPECT_EQ(ns.Map("uid_map"), MapLine(0, kSubidBase, 10));

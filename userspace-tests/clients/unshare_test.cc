@@ -69,7 +69,7 @@ TEST_F(Unshare, MapAutoMapsTheFirstGrantedRangeFromZero)
 TEST_F(Unshare, FailsForARangeNotGranted)
 {
 	ErrnoOr<ProgramRun> run = UnshareAsTester("not-granted", {"--map-users=200000,0,10"}, "echo the command ran");
-	ASSERT_TRUE(run.ok());
+	ASSERT_THAT(run, ErrnoIs(0));
 	EXPECT_NE(run.value().status, 0);
 	EXPECT_EQ(run.value().output.find("the command ran"), std::string::npos) << run.value().output;
 }
