@@ -30,8 +30,10 @@ export KERNEL_PKG KERNEL_DEB_VERSION KERNEL_DEB_SHA256 KERNEL_TARBALL KERNEL_SUI
 
 O ?= out
 override O := $(call lib,line_out $(abspath $(O)) $(LINE))
-# One compiler cache for every line: the suite's objects do not depend on it.
-export CCACHE_DIR ?= $(patsubst %/line-$(LINE),%,$(O))/ccache
+# What every line shares: the compiler cache and the suite's builds (the
+# suite does not depend on the kernel it tests).
+SUITE_OUT := $(call lib,suite_dir $(O))
+export CCACHE_DIR ?= $(SUITE_OUT)/ccache
 PATCHES ?= series
 USERNS ?= y
 V ?= 0
@@ -102,7 +104,7 @@ endif
 VARIANT := $(call lib,variant_name $(TREE) $(USERNS) $(OPT) $(DEBUG))
 KBUILD := $(O)/kbuild/$(VARIANT)
 BZIMAGE := $(KBUILD)/arch/x86/boot/bzImage
-TESTS_BUILD ?= $(O)/tests
+TESTS_BUILD ?= $(SUITE_OUT)/tests
 TESTBIN := $(TESTS_BUILD)/userns-tests
 BENCHBIN := $(TESTS_BUILD)/userns-bench
 FUZZBIN := $(TESTS_BUILD)/userns-fuzz
@@ -110,7 +112,7 @@ IDPROBE := $(TESTS_BUILD)/userns-show-ids
 FUZZ_WRITES ?= 100000
 FUZZ_SEED ?=
 FUZZ_JOBS ?=
-INITRAMFS ?= $(O)/initramfs.cpio
+INITRAMFS ?= $(SUITE_OUT)/initramfs.cpio
 # The suite's runs add the non-GPL ABI test module, built for each kernel.
 # Not on a lockdep kernel (DEBUG=1, faults): there current_user_ns()'s
 # rcu_dereference() calls the GPL-only debug_lockdep_rcu_enabled(), so no
@@ -134,10 +136,11 @@ RESULTS ?= $(O)/results
 # The suite built for the i386 ABI (make test-m32): its binaries replace
 # the 64-bit ones in an initramfs of their own, booted on the same kernel
 # (every variant has IA32_EMULATION: kernel-config/compat32.config).
-TESTS32_BUILD ?= $(O)/tests-m32
+TESTS32_BUILD ?= $(SUITE_OUT)/tests-m32
 TESTBIN32 := $(TESTS32_BUILD)/userns-tests
 IDPROBE32 := $(TESTS32_BUILD)/userns-show-ids
-INITRAMFS32 ?= $(O)/initramfs-m32.cpio
+INITRAMFS32 ?= $(SUITE_OUT)/initramfs-m32.cpio
+export TESTS_BUILD INITRAMFS TESTS32_BUILD INITRAMFS32
 RUN_INITRAMFS32 := $(KBUILD)/initramfs-m32.cpio
 VARIANT32 := $(VARIANT)-m32
 # EXTRA_FRAGMENTS=<files>: more config fragments merged after ours.
@@ -147,7 +150,7 @@ FRAGMENTS := $(call lib,config_fragments $(USERNS) $(OPT) $(DEBUG)) $(EXTRA_FRAG
 STRICT_SKIPS := $(if $(and $(or $(filter ours,$(TREE)),$(filter 1,$(STAMPED))),$(filter y,$(USERNS))),1,0)
 
 .PHONY: all help lines compare deps fetch tree config kernel tests initramfs abi-module storage-modules abi-check run test bench bench-smoke \
-	apply lock-update test-short kselftest test-clients test-faults test-kcsan host-tests-only lava-jobs lava-artifacts lava-run test-host test-m32 tests-m32 test-slow mutate mutate-list reference profile-fstat check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean distclean FORCE
+	apply lock-update test-short kselftest test-clients test-faults test-kcsan host-tests-only lava-jobs lava-artifacts lava-run test-host test-m32 tests-m32 test-slow mutate mutate-list reference profile-fstat check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean clean-kernels distclean FORCE
 
 ##@ Run
 all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
@@ -261,8 +264,10 @@ cmake_dir = if [ -f $(2)/CMakeCache.txt ] && \
 	echo "  CMAKE    $(2) was configured for another checkout: starting it over"; rm -rf $(2); fi
 
 # suite_build BUILD,CMAKE-ARGS,TARGETS: configure and build the suite's
-# cmake tree in BUILD (every target when TARGETS is empty).
-suite_build = $(call cmake_dir,$(TOP)/userspace-tests,$(1)); \
+# cmake tree in BUILD (every target when TARGETS is empty). Every line
+# shares BUILD: a lock keeps two lines' makes from building it at once.
+suite_build = exec 9>$(1).lock; flock 9; \
+	$(call cmake_dir,$(TOP)/userspace-tests,$(1)); \
 	cmake -S $(TOP)/userspace-tests -B $(1) -DCMAKE_CXX_COMPILER_LAUNCHER=ccache $(2) \
 		>$(1)-cmake.log || { cat $(1)-cmake.log; exit 1; }; \
 	CCACHE_DIR=$(CCACHE_DIR) CCACHE_BASEDIR=$(TOP) CCACHE_SLOPPINESS=pch_defines,time_macros \
@@ -405,8 +410,12 @@ checkpatch: tree ## checkpatch.pl --strict from the pinned tree on every patch; 
 	$(Q)$(CI)/series/checkpatch $(SRC)
 
 ##@ Housekeeping
-clean: ## Remove results, test binaries and initramfs (keeps kernels and source)
+clean: ## Remove LINE's results and the suite's builds, shared by every line (keeps kernels, source)
 	$(Q)rm -rf $(RESULTS) $(TESTS_BUILD) $(INITRAMFS) $(TESTS32_BUILD) $(INITRAMFS32) $(O)/host-tests
+
+clean-kernels: ## Remove LINE's kernel sources and builds (keeps downloads, results, the suite)
+	$(Q)rm -rf $(O)/src $(O)/kbuild
+	$(Q)echo "  CLEAN    $(O)/src $(O)/kbuild (make fetch imports the kept download again)"
 
 distclean: ## Remove everything under O= (source, kernels, ccache)
 	$(Q)rm -rf $(O)

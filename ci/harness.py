@@ -43,6 +43,14 @@ def script(role, name):
     return os.path.join(CI_DIR, role, name)
 
 
+def suite_path(name):
+    """The path of one of the suite's builds that every line shares:
+    $NAME as make exported it (TESTS_BUILD, INITRAMFS, TESTS32_BUILD,
+    INITRAMFS32), else its default under $O (ci/lib.sh suite_paths)."""
+    return subprocess.run(["bash", "-c", f'. "$0" && suite_paths && printf %s "${name}"', LIB_SH],
+                          check=True, capture_output=True, text=True).stdout
+
+
 def line():
     """The selected kernel line: $LINE, else the default line (ci/lib.sh)."""
     return os.environ.get("LINE") or lib("default_line").strip()

@@ -106,6 +106,26 @@ line_out() {
 	if [ "$2" = "$(default_line)" ]; then echo "$out"; else echo "$out/line-$2"; fi
 }
 
+# suite_dir OUT: where the builds every line shares go (the suite, its
+# initramfs, the compiler cache): OUT itself, or the directory above it
+# when OUT is a line's own (.../line-<line>).
+suite_dir() {
+	local out=${1%/}
+	case ${out##*/} in
+	line-*) echo "${out%/*}" ;;
+	*) echo "$out" ;;
+	esac
+}
+
+# suite_paths: export TESTS_BUILD, INITRAMFS, TESTS32_BUILD and INITRAMFS32
+# (the suite's builds, shared by every line: make sets them) unless set.
+suite_paths() {
+	local dir
+	dir=$(suite_dir "${O:?}")
+	export TESTS_BUILD=${TESTS_BUILD:-$dir/tests} INITRAMFS=${INITRAMFS:-$dir/initramfs.cpio} \
+		TESTS32_BUILD=${TESTS32_BUILD:-$dir/tests-m32} INITRAMFS32=${INITRAMFS32:-$dir/initramfs-m32.cpio}
+}
+
 # tree_before SRC LINE M.m: true when kernel tree SRC is older than Linux
 # M.m. The tree's own Makefile says its version; without one (not fetched
 # yet), LINE (a VERSION.PATCHLEVEL) does.
