@@ -11,8 +11,17 @@ MAKEFLAGS += --no-print-directory
 
 TOP := $(CURDIR)
 CI := $(TOP)/ci
-# lib <function> <args>: a fact from ci/lib.sh, the one place each is defined.
-lib = $(shell . $(CI)/lib.sh && $(1))
+# ARCH=<arch>: the guest's architecture, one declaration a file in
+# qemu/arch/<arch>.sh (x86_64, the default, or arm64).
+ARCH ?= x86_64
+override ARCH := $(patsubst x86,x86_64,$(ARCH))
+ifeq ($(wildcard $(CI)/../qemu/arch/$(ARCH).sh),)
+$(error no guest for ARCH=$(ARCH); the architectures are: $(basename $(notdir $(wildcard $(CI)/../qemu/arch/*.sh))))
+endif
+export ARCH
+# lib <function> <args>: a fact from ci/lib.sh, the one place each is defined,
+# for this ARCH and (once known) this line's PATCH_DIR.
+lib = $(shell ARCH='$(ARCH)'; $(if $(PATCH_DIR),PATCH_DIR='$(PATCH_DIR)';) . $(CI)/lib.sh && $(1))
 
 # LINE=<version>: the kernel line, each with its own queue and pin in
 # patches/<line>/ (ci/lib.sh; the default line is 6.12). A line's builds and results go to
@@ -33,6 +42,8 @@ override O := $(call lib,line_out $(abspath $(O)) $(LINE))
 # What every line shares: the compiler cache and the suite's builds (the
 # suite does not depend on the kernel it tests).
 SUITE_OUT := $(call lib,suite_dir $(O))
+# What the architecture adds to the names of its builds ("" or -arm64).
+ARCH_SUFFIX := $(call lib,arch_suffix)
 export CCACHE_DIR ?= $(SUITE_OUT)/ccache
 PATCHES ?= series
 USERNS ?= y
@@ -103,8 +114,13 @@ SRC := $(O)/src/$(TREE)
 endif
 VARIANT := $(call lib,variant_name $(TREE) $(USERNS) $(OPT) $(DEBUG))
 KBUILD := $(O)/kbuild/$(VARIANT)
-BZIMAGE := $(KBUILD)/arch/x86/boot/bzImage
-TESTS_BUILD ?= $(SUITE_OUT)/tests
+# The boot image (bzImage; arm64's Image).
+IMAGE := $(KBUILD)/$(call lib,echo $$KERNEL_IMAGE)
+# The suite's cross build, for a guest of another architecture.
+SUITE_CMAKE_ARGS := $(call lib,echo "$${SUITE_CMAKE_ARGS[*]}")
+# 1 when the architecture has a 32-bit suite (make test-m32).
+SUITE_M32 := $(call lib,echo $$SUITE_M32)
+TESTS_BUILD ?= $(SUITE_OUT)/tests$(ARCH_SUFFIX)
 TESTBIN := $(TESTS_BUILD)/userns-tests
 BENCHBIN := $(TESTS_BUILD)/userns-bench
 FUZZBIN := $(TESTS_BUILD)/userns-fuzz
@@ -112,7 +128,7 @@ IDPROBE := $(TESTS_BUILD)/userns-show-ids
 FUZZ_WRITES ?= 100000
 FUZZ_SEED ?=
 FUZZ_JOBS ?=
-INITRAMFS ?= $(SUITE_OUT)/initramfs.cpio
+INITRAMFS ?= $(SUITE_OUT)/initramfs$(ARCH_SUFFIX).cpio
 # The suite's runs add the non-GPL ABI test module, built for each kernel.
 # Not on a lockdep kernel (DEBUG=1, faults): there current_user_ns()'s
 # rcu_dereference() calls the GPL-only debug_lockdep_rcu_enabled(), so no
@@ -136,10 +152,10 @@ RESULTS ?= $(O)/results
 # The suite built for the i386 ABI (make test-m32): its binaries replace
 # the 64-bit ones in an initramfs of their own, booted on the same kernel
 # (every variant has IA32_EMULATION: kernel-config/compat32.config).
-TESTS32_BUILD ?= $(SUITE_OUT)/tests-m32
+TESTS32_BUILD ?= $(SUITE_OUT)/tests-m32$(ARCH_SUFFIX)
 TESTBIN32 := $(TESTS32_BUILD)/userns-tests
 IDPROBE32 := $(TESTS32_BUILD)/userns-show-ids
-INITRAMFS32 ?= $(SUITE_OUT)/initramfs-m32.cpio
+INITRAMFS32 ?= $(SUITE_OUT)/initramfs-m32$(ARCH_SUFFIX).cpio
 export TESTS_BUILD INITRAMFS TESTS32_BUILD INITRAMFS32
 RUN_INITRAMFS32 := $(KBUILD)/initramfs-m32.cpio
 VARIANT32 := $(VARIANT)-m32
@@ -160,19 +176,19 @@ all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
 # in $(RESULTS)/LABEL; rc set when it fails. summary_of LABEL: its summary
 # (unless SUMMARY=0).
 suite_guest = STRICT_SKIPS=$(STRICT_SKIPS) $(TOP)/qemu/run --label $(1) \
-	--kernel $(BZIMAGE) --initrd $(2) --out $(RESULTS)/$(1) \
+	--kernel $(IMAGE) --initrd $(2) --out $(RESULTS)/$(1) \
 	--accel $(ACCEL) --boot-timeout $(BOOT_TIMEOUT) --timeout $(RUN_TIMEOUT) \
 	--expect-release "$$(cat $(KBUILD)/include/config/kernel.release)" \
 	--append "$(3)harness.userns=$(USERNS)$(if $(IDMAP_FS), harness.idmapfs=$(IDMAP_FS))$(if $(RUN_FILTER), harness.filter=$(RUN_FILTER))" || rc=$$?
 summary_of = $(if $(filter 0,$(SUMMARY)),,$(CI)/report/summarize --only $(1) $(RESULTS);)
 
-run: $(BZIMAGE) $(RUN_INITRAMFS) ## Boot the kernel and run the suite (FILTER=, KERNEL_SRC=<tree>)
+run: $(IMAGE) $(RUN_INITRAMFS) ## Boot the kernel and run the suite (FILTER=, KERNEL_SRC=<tree>)
 	$(Q)$(CI)/build/check-stamp $(SRC) $(KBUILD)
 	$(Q)$(call suite_guest,$(VARIANT),$(RUN_INITRAMFS),); \
 	$(if $(KERNEL_SRC),$(SUBMAKE) kselftest || rc=1;) \
 	$(call summary_of,$(VARIANT)) exit $${rc:-0}
 
-test-m32: $(BZIMAGE) $(RUN_INITRAMFS32) ## The suite built -m32 (i386 ABI: compat and 16-bit id calls, Abi32) on the kernel (FILTER=)
+test-m32: $(IMAGE) $(RUN_INITRAMFS32) ## The suite built -m32 (i386 ABI: compat and 16-bit id calls, Abi32) on the kernel (FILTER=)
 	$(Q)$(CI)/build/check-stamp $(SRC) $(KBUILD)
 	$(Q)$(call suite_guest,$(VARIANT32),$(RUN_INITRAMFS32),kunit.enable=0 ); \
 	$(call summary_of,$(VARIANT32)) exit $${rc:-0}
@@ -248,9 +264,9 @@ tree: fetch ## Check out the source tree and apply PATCHES (none|series|N)
 config: $(if $(KERNEL_SRC),deps,tree) ## Merge the kernel-config/ fragments onto tinyconfig and verify them
 	$(Q)$(CI)/build/kernel-config $(SRC) $(KBUILD) $(FRAGMENTS)
 
-kernel: $(BZIMAGE) ## Build bzImage (out of tree, ccache)
+kernel: $(IMAGE) ## Build the kernel image (bzImage; arm64: Image), out of tree, ccache
 
-$(BZIMAGE): FORCE
+$(IMAGE): FORCE
 	$(Q)$(MAKE) config
 	$(Q)$(CI)/build/build-kernel $(SRC) $(KBUILD)
 
@@ -275,11 +291,12 @@ suite_build = exec 9>$(1).lock; flock 9; \
 		$(if $(filter 1,$(V)),-v) 2>&1 | { grep -v -e '^\[' -e 'statically linked' -e 'getaddrinfo' -e 'MakeConnection' || true; }
 
 $(TESTBIN): FORCE | deps
-	$(Q)$(call suite_build,$(TESTS_BUILD),,)
+	$(Q)$(call suite_build,$(TESTS_BUILD),$(SUITE_CMAKE_ARGS),)
 
 tests-m32: $(TESTBIN32) ## Build the suite and the set-id probe for the i386 ABI (-m32)
 
 $(TESTBIN32): FORCE | deps
+	$(Q)$(if $(SUITE_M32),,echo "error: the suite built -m32 is x86_64's i386 ABI; ARCH=$(ARCH) has none here" >&2; exit 2)
 	$(Q)$(call suite_build,$(TESTS32_BUILD),-DUSERNS_M32=ON,userns-tests userns-show-ids)
 
 $(IDPROBE32): $(TESTBIN32)
@@ -290,10 +307,10 @@ abi-module: $(ABI_CPIO) ## Build the non-GPL (CDDL) test module against the kern
 
 storage-modules: $(STORAGE_CPIO) ## Build the disk drivers (ext4, loop, virtio_blk modules) for bench/kselftest
 
-$(STORAGE_CPIO): $(BZIMAGE) FORCE
+$(STORAGE_CPIO): $(IMAGE) FORCE
 	$(Q)$(CI)/build/storage-modules $(SRC) $(KBUILD)
 
-$(ABI_CPIO): $(BZIMAGE) FORCE
+$(ABI_CPIO): $(IMAGE) FORCE
 	$(Q)$(CI)/build/abi-module $(SRC) $(KBUILD)
 
 $(MKE2FS_CPIO): $(CI)/build/mke2fs-cpio FORCE
@@ -320,14 +337,14 @@ bench: deps ## stat matrix: ref/ours x USERNS=n/y x -Os/-O2, fstat/newfstatat/st
 bench-smoke: deps ## A tiny stat benchmark on our kernel (runs in make test; out/bench-smoke/)
 	$(Q)$(CI)/run/bench --smoke
 
-profile-fstat: $(BZIMAGE) $(INITRAMFS) ## Instructions per kernel function in one stat call (EXTENTS=0|N, CALL=fstat|newfstatat|statx)
+profile-fstat: $(IMAGE) $(INITRAMFS) ## Instructions per kernel function in one stat call (EXTENTS=0|N, CALL=fstat|newfstatat|statx)
 	$(Q)$(CI)/run/profile-fstat $(KBUILD) $(or $(EXTENTS),0) $(or $(CALL),fstat)
 
 ##@ Robustness
 # KUnit ran when the suite booted this kernel; here it would only add boot time.
-fuzz: $(BZIMAGE) $(INITRAMFS) ## Differential map-write fuzzing in the guest (FUZZ_WRITES=, FUZZ_SEED=, FUZZ_JOBS=)
+fuzz: $(IMAGE) $(INITRAMFS) ## Differential map-write fuzzing in the guest (FUZZ_WRITES=, FUZZ_SEED=, FUZZ_JOBS=)
 	$(Q)$(TOP)/qemu/run --mode fuzz --label fuzz-$(VARIANT) \
-		--kernel $(BZIMAGE) --initrd $(INITRAMFS) --out $(O)/fuzz/$(VARIANT) \
+		--kernel $(IMAGE) --initrd $(INITRAMFS) --out $(O)/fuzz/$(VARIANT) \
 		--accel $(ACCEL) --timeout $(RUN_TIMEOUT) \
 		--append "kunit.enable=0 harness.args=--writes=$(FUZZ_WRITES)$(if $(FUZZ_SEED),$(comma)--seed=$(FUZZ_SEED))$(if $(FUZZ_JOBS),$(comma)--jobs=$(FUZZ_JOBS))"
 
@@ -422,6 +439,7 @@ distclean: ## Remove everything under O= (source, kernels, ccache)
 
 # The knobs, one a line: `make help` prints them.
 #: LINE=<line>             the kernel line: its queue, pin and build directory (make lines)
+#: ARCH=x86_64|arm64       the guest's architecture (qemu/arch/<arch>.sh; arm64 cross-built, TCG)
 #: PATCHES=none|series|N   the reference, the whole series (default), or its first N patches
 #: USERNS=y|n              CONFIG_USER_NS (default y)
 #: OPT=s|2                 -Os (tinyconfig's default) or -O2, as distributions build

@@ -33,18 +33,29 @@ run_logged() {
 	fi
 }
 
-# The guest's machine and base command line (qemu/run, ci/run/profile-fstat):
-# QEMU's microvm, with no PCI bus and no firmware tables to walk, so the
-# kernel needs neither PCI nor ACPI (kernel-config/base.config). Its virtio
-# devices (virtio-*-device) sit on MMIO and QEMU appends where they are to
-# the command line (virtio_mmio.device=); qboot's MP table lists the CPUs.
-# reboot=t: no reset that the kernel's default reboot methods reach exists
-# on microvm, so the guest's power-off (qemu/init) and a panic triple-fault,
-# which -no-reboot turns into QEMU exiting.
-# shellcheck disable=SC2034 # used by the scripts that source this file
-GUEST_MACHINE=(-machine microvm,acpi=off)
-# shellcheck disable=SC2034
-GUEST_CMDLINE="console=ttyS0 panic=-1 reboot=t"
+# ARCH (make's knob, default x86_64): the guest's architecture, one
+# declaration a file in qemu/arch/<arch>.sh: kbuild's ARCH and cross
+# compiler, the boot image, the fragments only it merges, QEMU's binary,
+# machine, CPU and base command line (qemu/run, ci/run/profile-fstat), the
+# suite's cross build and the packages it needs.
+GUEST_ARCH=${ARCH:-x86_64}
+[ "$GUEST_ARCH" != x86 ] || GUEST_ARCH=x86_64
+if [ ! -f "$TOP_DIR/qemu/arch/$GUEST_ARCH.sh" ]; then
+	printf 'error: ARCH=%s: no guest for it; the architectures are: %s\n' "$GUEST_ARCH" \
+		"$(cd "$TOP_DIR/qemu/arch" && ls | sed 's/\.sh$//' | tr '\n' ' ')" >&2
+	exit 1
+fi
+# shellcheck source=../qemu/arch/x86_64.sh
+. "$TOP_DIR/qemu/arch/$GUEST_ARCH.sh"
+# The default architecture's names carry no suffix.
+DEFAULT_ARCH=x86_64
+
+# arch_suffix: what the selected architecture adds to a variant's name,
+# the suite's build directory and its initramfs ("" or "-arm64").
+arch_suffix() { [ "$GUEST_ARCH" = "$DEFAULT_ARCH" ] || echo "-$GUEST_ARCH"; }
+
+# kernel_image KBUILD: the boot image a kernel build directory holds.
+kernel_image() { echo "$1/$KERNEL_IMAGE"; }
 # Every run's: the console quiet below warnings (the suite's results and
 # the kernel log come home on their own channel). The KVM probe keeps the
 # base line: it waits for the banner, printed at KERN_NOTICE.
@@ -122,7 +133,9 @@ suite_dir() {
 suite_paths() {
 	local dir
 	dir=$(suite_dir "${O:?}")
-	export TESTS_BUILD=${TESTS_BUILD:-$dir/tests} INITRAMFS=${INITRAMFS:-$dir/initramfs.cpio} \
+	local a
+	a=$(arch_suffix)
+	export TESTS_BUILD=${TESTS_BUILD:-$dir/tests$a} INITRAMFS=${INITRAMFS:-$dir/initramfs$a.cpio} \
 		TESTS32_BUILD=${TESTS32_BUILD:-$dir/tests-m32} INITRAMFS32=${INITRAMFS32:-$dir/initramfs-m32.cpio}
 }
 
@@ -179,8 +192,8 @@ debug_suffix() {
 # variant_name TREE USERNS [OPT [DEBUG]]: the name of one kernel build, its
 # directory under $O/kbuild and its results under $O/results.
 variant_name() {
-	printf '%s-userns-%s%s%s\n' "$1" "$2" "$([ "${3:-s}" = 2 ] && echo -O2)" \
-		"$(debug_suffix "${4:-0}")"
+	printf '%s-userns-%s%s%s%s\n' "$1" "$2" "$([ "${3:-s}" = 2 ] && echo -O2)" \
+		"$(debug_suffix "${4:-0}")" "$(arch_suffix)"
 }
 
 # config_fragments USERNS [OPT [DEBUG]]: the kernel-config/ fragments of a
@@ -189,7 +202,7 @@ variant_name() {
 # merged right after it (7.3 made the BOOTPARAM_*_PANIC options ints).
 config_fragments() {
 	local d=$TOP_DIR/kernel-config f
-	for f in base kselftest consumers compat32 \
+	for f in base $ARCH_FRAGMENTS kselftest consumers \
 		$(if [ "$1" = y ]; then echo userns-on kunit; else echo userns-off; fi) \
 		$([ "${2:-s}" != 2 ] || echo optimize-O2) \
 		$(case "${3:-0}" in
@@ -244,6 +257,7 @@ kernel_make() {
 		CCACHE_DEPEND=${CCACHE_DEPEND:-1} PATH="$CI_DIR/build/ccache-shim:$PATH" \
 		KBUILD_BUILD_USER=userns KBUILD_BUILD_HOST=harness \
 		KBUILD_BUILD_TIMESTAMP='Sat Jan  1 00:00:00 UTC 2000' \
-		make -C "$src" O="$kbuild" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" \
+		make -C "$src" O="$kbuild" ARCH="$KERNEL_ARCH" CROSS_COMPILE="$CROSS_COMPILE" \
+		CC="ccache ${CROSS_COMPILE}gcc" HOSTCC="ccache gcc" \
 		-j"${JOBS:-$(nproc)}" "${verbose[@]}" "$@"
 }

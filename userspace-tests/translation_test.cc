@@ -39,12 +39,37 @@ constexpr long kSysStat = SYS_stat64, kSysLstat = SYS_lstat64, kSysFstat = SYS_f
 	       kSysFstatat = SYS_fstatat64;
 constexpr const char *kStatNames[] = {"stat64", "lstat64", "fstat64", "fstatat64",
 				      "fstatat64(AT_EMPTY_PATH)", "statx"};
-#else
+#elif defined(SYS_stat)
 constexpr long kSysStat = SYS_stat, kSysLstat = SYS_lstat, kSysFstat = SYS_fstat,
 	       kSysFstatat = SYS_newfstatat;
 constexpr const char *kStatNames[] = {"stat", "lstat", "fstat", "newfstatat",
 				      "newfstatat(AT_EMPTY_PATH)", "statx"};
+#else
+// The generic syscall table (arm64) has no stat or lstat: a path is
+// looked up by newfstatat, with AT_SYMLINK_NOFOLLOW for lstat's.
+constexpr long kSysFstat = SYS_fstat, kSysFstatat = SYS_newfstatat;
+constexpr const char *kStatNames[] = {"newfstatat", "newfstatat(AT_SYMLINK_NOFOLLOW)", "fstat",
+				      "newfstatat", "newfstatat(AT_EMPTY_PATH)", "statx"};
 #endif
+
+// The ABI's stat and lstat of a path (kStatNames' first two).
+long StatCall(const char *path, struct stat *st)
+{
+#if defined(__i386__) || defined(SYS_stat)
+	return syscall(kSysStat, path, st);
+#else
+	return syscall(kSysFstatat, AT_FDCWD, path, st, 0);
+#endif
+}
+
+long LstatCall(const char *path, struct stat *st)
+{
+#if defined(__i386__) || defined(SYS_stat)
+	return syscall(kSysLstat, path, st);
+#else
+	return syscall(kSysFstatat, AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+#endif
+}
 
 // Child side: every stat system call reports path's owner and group as
 // uid:gid. Each call is made directly, whatever the C library prefers
@@ -60,8 +85,8 @@ int CheckEveryStatCall(const char *path, unsigned uid, unsigned gid)
 	struct stat st[5];
 	struct statx stx;
 	long rc[] = {
-		syscall(kSysStat, path, &st[0]),
-		syscall(kSysLstat, path, &st[1]),
+		StatCall(path, &st[0]),
+		LstatCall(path, &st[1]),
 		syscall(kSysFstat, fd, &st[2]),
 		syscall(kSysFstatat, AT_FDCWD, path, &st[3], 0),
 		syscall(kSysFstatat, fd, "", &st[4], AT_EMPTY_PATH),
@@ -117,7 +142,7 @@ int CheckStatxZeroesWhatItLeavesUnset(const char *path)
 	for (int i = 0; i < 64; i++) {
 		switch (i % 4) {
 		case 0: poll(junk, 32, 0); break;
-		case 1: syscall(kSysStat, path, &st); break;
+		case 1: StatCall(path, &st); break;
 		case 2: syscall(kSysFstat, fd, &st); break;
 		case 3: syscall(kSysFstatat, fd, "", &st, AT_EMPTY_PATH); break;
 		}
