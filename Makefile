@@ -148,7 +148,9 @@ IDMAP_FS := $(call lib,idmap_scratch_fs $(SRC) $(LINE))
 MKE2FS_CPIO := $(O)/mke2fs.cpio
 RUN_PARTS := $(INITRAMFS) $(if $(LOCKDEP),,$(ABI_CPIO)) $(if $(IDMAP_FS),$(STORAGE_CPIO) $(MKE2FS_CPIO))
 RUN_FILTER := $(if $(LOCKDEP),$(or $(FILTER),*)$(if $(findstring -,$(FILTER)),:,-)AbiModule*,$(FILTER))
-RESULTS ?= $(O)/results
+# Each architecture's runs apart: make test on one does not remove the other's
+# (ci/run/make-test names the same directory).
+RESULTS ?= $(O)/results$(ARCH_SUFFIX)
 # The suite built for the i386 ABI (make test-m32): its binaries replace
 # the 64-bit ones in an initramfs of their own, booted on the same kernel
 # (every variant has IA32_EMULATION: kernel-config/compat32.config).
@@ -419,9 +421,10 @@ check-patches: ## Series file vs patches/: missing files, unlisted patches, head
 abi-check: deps ## Exports of ours vs the reference (Module.symvers, USERNS=y): none lost or relicensed
 	$(Q)$(MAKE) kernel PATCHES=series USERNS=y
 	$(Q)$(MAKE) kernel PATCHES=none USERNS=y
-	$(Q)$(CI)/series/abi-check $(O)/kbuild/ref-userns-y/Module.symvers $(O)/kbuild/ours-userns-y/Module.symvers \
-		| tee $(O)/abi-check.txt | grep -v '^  ADDED' || { echo "  (whole report: $(O)/abi-check.txt)"; exit 1; }
-	$(Q)echo "  ABI      added exports listed in $(O)/abi-check.txt"
+	$(Q)$(CI)/series/abi-check $(O)/kbuild/ref-userns-y$(ARCH_SUFFIX)/Module.symvers \
+		$(O)/kbuild/ours-userns-y$(ARCH_SUFFIX)/Module.symvers \
+		| tee $(O)/abi-check$(ARCH_SUFFIX).txt | grep -v '^  ADDED' || { echo "  (whole report: $(O)/abi-check$(ARCH_SUFFIX).txt)"; exit 1; }
+	$(Q)echo "  ABI      added exports listed in $(O)/abi-check$(ARCH_SUFFIX).txt"
 
 checkpatch: tree ## checkpatch.pl --strict from the pinned tree on every patch; fails on errors
 	$(Q)$(CI)/series/checkpatch $(SRC)
