@@ -21,7 +21,7 @@ endif
 export ARCH
 # lib <function> <args>: a fact from ci/lib.sh, the one place each is defined,
 # for this ARCH and (once known) this line's PATCH_DIR.
-lib = $(shell ARCH='$(ARCH)'; $(if $(PATCH_DIR),PATCH_DIR='$(PATCH_DIR)';) . $(CI)/lib.sh && $(1))
+lib = $(shell ARCH='$(ARCH)'; LLVM='$(LLVM)'; $(if $(PATCH_DIR),PATCH_DIR='$(PATCH_DIR)';) . $(CI)/lib.sh && $(1))
 
 # LINE=<version>: the kernel line, each with its own queue and pin in
 # patches/<line>/ (ci/lib.sh; the default line is 6.12). A line's builds and results go to
@@ -78,6 +78,13 @@ endif
 ifeq ($(origin TEST),command line)
 $(error TEST is not a knob: the gtest filter is FILTER='<filter>', for runs and bisects alike)
 endif
+# LLVM=1: the kernels built with clang-16, Debian 12's newest (kbuild's
+# LLVM=-16), or LLVM=-<version>; their names end in -clang.
+LLVM ?=
+ifneq ($(filter-out 1 -%,$(LLVM)),)
+$(error LLVM must be 1 (clang-16) or -<version> (LLVM=-16), not '$(LLVM)')
+endif
+export LLVM
 # OPT=s: -Os (tinyconfig's default); OPT=2: -O2, as distributions build.
 OPT ?= s
 ifeq ($(filter s 2,$(OPT)),)
@@ -443,6 +450,7 @@ distclean: ## Remove everything under O= (source, kernels, ccache)
 # The knobs, one a line: `make help` prints them.
 #: LINE=<line>             the kernel line: its queue, pin and build directory (make lines)
 #: ARCH=x86_64|arm64       the guest's architecture (qemu/arch/<arch>.sh; arm64 cross-built, TCG)
+#: LLVM=1                  the kernels built with clang-16 instead of GCC (variants end in -clang)
 #: PATCHES=none|series|N   the reference, the whole series (default), or its first N patches
 #: USERNS=y|n              CONFIG_USER_NS (default y)
 #: OPT=s|2                 -Os (tinyconfig's default) or -O2, as distributions build

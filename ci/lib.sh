@@ -56,6 +56,34 @@ arch_suffix() { [ "$GUEST_ARCH" = "$DEFAULT_ARCH" ] || echo "-$GUEST_ARCH"; }
 
 # kernel_image KBUILD: the boot image a kernel build directory holds.
 kernel_image() { echo "$1/$KERNEL_IMAGE"; }
+
+# LLVM (make's knob): empty for GCC; 1 for Debian 12's newest clang,
+# clang-16 (kbuild's LLVM=-16), or -<version> for that one.
+llvm_suffix() {
+	case "${LLVM:-}" in
+	'') ;;
+	1) echo -16 ;;
+	-[0-9]*) echo "$LLVM" ;;
+	*) die "LLVM must be 1 (clang-16) or -<version>, not '$LLVM'" ;;
+	esac
+}
+
+# toolchain_suffix: what the compiler adds to a variant's name ("" or -clang).
+toolchain_suffix() { [ -z "${LLVM:-}" ] || echo -clang; }
+
+# kbuild_toolchain: the architecture and compiler arguments of every
+# kbuild call, one a line: ARCH, CROSS_COMPILE, and GCC or LLVM=-<n>
+# with clang, each compiler through ccache.
+kbuild_toolchain() {
+	printf '%s\n' "ARCH=$KERNEL_ARCH" "CROSS_COMPILE=$CROSS_COMPILE"
+	if [ -n "${LLVM:-}" ]; then
+		local v
+		v=$(llvm_suffix)
+		printf '%s\n' "LLVM=$v" "CC=ccache clang$v" "HOSTCC=ccache clang$v"
+	else
+		printf '%s\n' "CC=ccache ${CROSS_COMPILE}gcc" "HOSTCC=ccache gcc"
+	fi
+}
 # Every run's: the console quiet below warnings (the suite's results and
 # the kernel log come home on their own channel). The KVM probe keeps the
 # base line: it waits for the banner, printed at KERN_NOTICE.
@@ -192,8 +220,8 @@ debug_suffix() {
 # variant_name TREE USERNS [OPT [DEBUG]]: the name of one kernel build, its
 # directory under $O/kbuild and its results under $O/results.
 variant_name() {
-	printf '%s-userns-%s%s%s%s\n' "$1" "$2" "$([ "${3:-s}" = 2 ] && echo -O2)" \
-		"$(debug_suffix "${4:-0}")" "$(arch_suffix)"
+	printf '%s-userns-%s%s%s%s%s\n' "$1" "$2" "$([ "${3:-s}" = 2 ] && echo -O2)" \
+		"$(debug_suffix "${4:-0}")" "$(toolchain_suffix)" "$(arch_suffix)"
 }
 
 # config_fragments USERNS [OPT [DEBUG]]: the kernel-config/ fragments of a
@@ -245,8 +273,9 @@ bundle_program() {
 kernel_make() {
 	local src=$1 kbuild=$2
 	shift 2
-	local verbose=()
+	local verbose=() toolchain
 	[ "${V:-0}" = 1 ] && verbose=(V=1)
+	mapfile -t toolchain < <(kbuild_toolchain)
 	# Paths below $O are hashed relative, so ref and ours trees share hits.
 	# Depend mode (through ci/build/ccache-shim, which keeps .incbin sources out
 	# of the cache): a miss costs one compile, not a preprocessor run plus
@@ -257,7 +286,6 @@ kernel_make() {
 		CCACHE_DEPEND=${CCACHE_DEPEND:-1} PATH="$CI_DIR/build/ccache-shim:$PATH" \
 		KBUILD_BUILD_USER=userns KBUILD_BUILD_HOST=harness \
 		KBUILD_BUILD_TIMESTAMP='Sat Jan  1 00:00:00 UTC 2000' \
-		make -C "$src" O="$kbuild" ARCH="$KERNEL_ARCH" CROSS_COMPILE="$CROSS_COMPILE" \
-		CC="ccache ${CROSS_COMPILE}gcc" HOSTCC="ccache gcc" \
+		make -C "$src" O="$kbuild" "${toolchain[@]}" \
 		-j"${JOBS:-$(nproc)}" "${verbose[@]}" "$@"
 }
