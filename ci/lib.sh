@@ -111,6 +111,10 @@ tree_key() {
 	stamp_key "$(git -C "$src" rev-parse "HEAD^{tree}")" "$(git -C "$src" diff HEAD)" -- "$@"
 }
 
+# build_key SRC KBUILD: the stamp key of KBUILD's build from SRC, which
+# ci/build/build-kernel writes to KBUILD/.build.key once kbuild succeeded.
+build_key() { tree_key "$1" "$2/.config" "$CI_DIR/build/build-kernel"; }
+
 # Kernel lines: the series is kept as one queue per kernel line, each with
 # its own pin, all alike: patches/LINE/ holds LINE's series, its patches
 # and its kernel.lock. A line is named by its VERSION.PATCHLEVEL, as in 6.1.
@@ -267,25 +271,38 @@ bundle_program() {
 	done
 }
 
+# The files the harness keeps at the top of a kernel build directory beside
+# kbuild's, as patterns: logs, stamps, the modules it builds (abi-module/,
+# storage-modules/) and the archives it packs for that kernel. kbuild names
+# none of its own files so. ci/build/seed-kbuild leaves them out when it
+# seeds a directory from another.
+# shellcheck disable=SC2034
+HARNESS_KBUILD_FILES=('*.log' '*.log.*' '*.key' '*.cpio' abi-module storage-modules)
+
 # kernel_make SRC KBUILD TARGET...: kbuild out of tree (O=KBUILD) through
-# ccache, with the build identity fixed so an unchanged tree relinks
-# nothing. ci/build/build-kernel and ci/build/storage-modules share it.
+# ccache, with the build identity fixed (user, host, time, build number) so
+# an unchanged tree relinks nothing and a seeded build (ci/build/seed-kbuild)
+# gives the image a cold one does. ci/build/build-kernel and
+# ci/build/storage-modules share it.
 kernel_make() {
 	local src=$1 kbuild=$2
 	shift 2
 	local verbose=() toolchain
 	[ "${V:-0}" = 1 ] && verbose=(V=1)
 	mapfile -t toolchain < <(kbuild_toolchain)
-	# Paths below $O are hashed relative, so ref and ours trees share hits.
-	# Depend mode (through ci/build/ccache-shim, which keeps .incbin sources out
-	# of the cache): a miss costs one compile, not a preprocessor run plus
+	# Paths below $O are hashed relative, so a build directory rebuilt
+	# from scratch hits. (Ours and the reference do not share hits: their
+	# command lines name their own trees, and autoconf.h differs;
+	# ci/build/seed-kbuild shares their objects.) Depend mode (through
+	# ci/build/ccache-shim, which keeps .incbin sources out of the
+	# cache): a miss costs one compile, not a preprocessor run plus
 	# a compile (kbuild passes -Wp,-MMD, which it needs). A cold build of
 	# the three make test kernels has nothing to hit; this takes ccache's
 	# cost on it from about 10% to about 2%.
 	CCACHE_DIR=${CCACHE_DIR:-$O/ccache} CCACHE_BASEDIR=$O CCACHE_NOHASHDIR=1 \
 		CCACHE_DEPEND=${CCACHE_DEPEND:-1} PATH="$CI_DIR/build/ccache-shim:$PATH" \
 		KBUILD_BUILD_USER=userns KBUILD_BUILD_HOST=harness \
-		KBUILD_BUILD_TIMESTAMP='Sat Jan  1 00:00:00 UTC 2000' \
+		KBUILD_BUILD_TIMESTAMP='Sat Jan  1 00:00:00 UTC 2000' KBUILD_BUILD_VERSION=1 \
 		make -C "$src" O="$kbuild" "${toolchain[@]}" \
 		-j"${JOBS:-$(nproc)}" "${verbose[@]}" "$@"
 }
