@@ -12,11 +12,21 @@ MAKEFLAGS += --no-print-directory
 TOP := $(CURDIR)
 CI := $(TOP)/ci
 # ARCH=<arch>: the guest's architecture, one declaration a file in
-# qemu/arch/<arch>.sh (x86_64, the default, or arm64).
+# qemu/arch/<arch>.sh (x86_64, the default, or arm64); or one that is
+# built and never booted, declared in ci/build/arch/<arch>.sh, which only
+# the build stages take.
 ARCH ?= x86_64
 override ARCH := $(patsubst x86,x86_64,$(ARCH))
-ifeq ($(wildcard $(CI)/../qemu/arch/$(ARCH).sh),)
-$(error no guest for ARCH=$(ARCH); the architectures are: $(basename $(notdir $(wildcard $(CI)/../qemu/arch/*.sh))))
+GUEST_ARCHS := $(basename $(notdir $(wildcard $(TOP)/qemu/arch/*.sh)))
+BUILD_ONLY_ARCHS := $(basename $(notdir $(wildcard $(CI)/build/arch/*.sh)))
+ifeq ($(filter $(ARCH),$(GUEST_ARCHS) $(BUILD_ONLY_ARCHS)),)
+$(error no ARCH=$(ARCH); the guests are: $(GUEST_ARCHS); built only: $(BUILD_ONLY_ARCHS))
+endif
+BUILD_ONLY_GOALS := help lines deps fetch tree config kernel clean-kernels build-matrix print-%
+ifneq ($(filter $(ARCH),$(BUILD_ONLY_ARCHS)),)
+ifneq ($(filter-out $(BUILD_ONLY_GOALS),$(or $(MAKECMDGOALS),all)),)
+$(error ARCH=$(ARCH) is built, never booted (ci/build/arch/$(ARCH).sh): only $(BUILD_ONLY_GOALS) take it; make build-matrix builds every architecture)
+endif
 endif
 export ARCH
 # lib <function> <args>: a fact from ci/lib.sh, the one place each is defined,
@@ -175,7 +185,7 @@ FRAGMENTS := $(call lib,config_fragments $(USERNS) $(OPT) $(DEBUG)) $(EXTRA_FRAG
 STRICT_SKIPS := $(if $(and $(or $(filter ours,$(TREE)),$(filter 1,$(STAMPED))),$(filter y,$(USERNS))),1,0)
 
 .PHONY: all help lines compare deps fetch tree config kernel tests initramfs abi-module storage-modules abi-check run test bench bench-smoke \
-	apply lock-update test-short kselftest test-clients test-faults test-kcsan host-tests-only lava-jobs lava-artifacts lava-run test-host test-m32 tests-m32 test-slow mutate mutate-list reference profile-fstat check-series bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean clean-kernels distclean FORCE
+	apply lock-update test-short kselftest test-clients test-faults test-kcsan host-tests-only lava-jobs lava-artifacts lava-run test-host test-m32 tests-m32 test-slow mutate mutate-list reference profile-fstat check-series build-matrix shell gdb bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean clean-kernels distclean FORCE
 
 ##@ Run
 all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
@@ -196,6 +206,21 @@ run: $(IMAGE) $(RUN_INITRAMFS) ## Boot the kernel and run the suite (FILTER=, KE
 	$(Q)$(call suite_guest,$(VARIANT),$(RUN_INITRAMFS),); \
 	$(if $(KERNEL_SRC),$(SUBMAKE) kselftest || rc=1;) \
 	$(call summary_of,$(VARIANT)) exit $${rc:-0}
+
+# shell_guest EXTRA: the suite's guest with a shell on this terminal instead
+# of the suite (qemu/run --interactive), its own results directory.
+shell_guest = $(TOP)/qemu/run --interactive $(1) --label $(VARIANT)-shell \
+	--kernel $(IMAGE) --initrd $(RUN_INITRAMFS) --out $(RESULTS)/$(VARIANT)-shell \
+	--accel $(ACCEL) --mode shell \
+	--append "harness.userns=$(USERNS)$(if $(IDMAP_FS), harness.idmapfs=$(IDMAP_FS))"
+
+shell: $(IMAGE) $(RUN_INITRAMFS) ## A shell in the guest of make run, the suite at hand (PATCHES=, USERNS=; exit powers off)
+	$(Q)$(call shell_guest,)
+
+gdb: $(IMAGE) $(RUN_INITRAMFS) ## make shell held at the first instruction for gdb (QEMU's stub on :1234, KASLR off)
+	@echo "  GDB      from another terminal: gdb $(KBUILD)/vmlinux -ex 'target remote :1234'"
+	@echo "  GDB      (symbols only: EXTRA_FRAGMENTS=<a fragment with CONFIG_DEBUG_INFO_DWARF5=y> for source lines)"
+	$(Q)$(call shell_guest,--gdb)
 
 test-m32: $(IMAGE) $(RUN_INITRAMFS32) ## The suite built -m32 (i386 ABI: compat and 16-bit id calls, Abi32) on the kernel (FILTER=)
 	$(Q)$(CI)/build/check-stamp $(SRC) $(KBUILD)
@@ -380,6 +405,14 @@ mutate-list: ## The mutants of ci/series/mutants.json, each with the behaviour i
 ##@ Regressions
 check-series: deps ## Every prefix of the series: build (USERNS=y/n), boot, test; a table (FROM=N: from prefix N on)
 	$(Q)$(CI)/series/check-prefixes
+
+MATRIX_ARCHS ?= x86_64 i386 arm64 riscv64 s390x
+MATRIX_COMPILERS ?= gcc
+MATRIX_PREFIXES ?= all
+RANDCONFIG_SEEDS ?= 1
+build-matrix: fetch ## The build robot's view: every arch x USERNS x prefix, W=1 and sparse, config corners; a table (MATRIX_ARCHS=, MATRIX_COMPILERS=gcc clang, MATRIX_PREFIXES=all|final, RANDCONFIG_SEEDS=)
+	$(Q)MATRIX_ARCHS="$(MATRIX_ARCHS)" MATRIX_COMPILERS="$(MATRIX_COMPILERS)" MATRIX_PREFIXES="$(MATRIX_PREFIXES)" \
+		RANDCONFIG_SEEDS="$(RANDCONFIG_SEEDS)" $(CI)/series/build-matrix
 
 bisect-series: deps ## First patch of the series failing FILTER='<gtest filter>'
 	$(Q)FILTER="$(FILTER)" $(CI)/series/bisect-series
