@@ -485,7 +485,8 @@ distclean: ## Remove everything under O= (source, kernels, ccache)
 
 # The knobs, one a line: `make help` prints them.
 #: LINE=<line>             the kernel line: its queue, pin and build directory (make lines)
-#: ARCH=x86_64|arm64       the guest's architecture (qemu/arch/<arch>.sh; arm64 cross-built, TCG)
+#: ARCH=x86_64|arm64       the guest's architecture (qemu/arch/<arch>.sh; arm64 cross-built, TCG);
+#:                         i386|riscv64|s390x are built only (ci/build/arch/): config, kernel
 #: LLVM=1                  the kernels built with clang-16 instead of GCC (variants end in -clang)
 #: PATCHES=none|series|N   the reference, the whole series (default), or its first N patches
 #: USERNS=y|n              CONFIG_USER_NS (default y)
@@ -506,6 +507,8 @@ distclean: ## Remove everything under O= (source, kernels, ccache)
 #: FILES= PASSES= EXTENTS= MAPS=uid SHAPES= COMMAND_FILES= CALLS= BENCH_VARIANTS="tree:userns[:O2] ..."  make bench
 #: EXTENTS= CALL=fstat|newfstatat|statx  make profile-fstat
 #: MUTANT=a,b              make mutate: only these mutants
+#: SEED=0                  a new build directory built from scratch, not seeded from a finished sibling
+#: MATRIX_ARCHS= MATRIX_COMPILERS= MATRIX_PREFIXES= RANDCONFIG_SEEDS=  make build-matrix
 #: GOOD= BAD=              make bisect: the good and bad revisions (with FILTER=)
 #: BASE=<results dir>      make compare: the earlier run (RESULTS= the later, default out/results)
 #: LAVA_ARTIFACTS_URL= LAVA_KERNELS="a b" JOB=  the LAVA targets
