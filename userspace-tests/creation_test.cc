@@ -309,25 +309,23 @@ TEST_F(Creation, OwnerUidIsCreatorEuid)
 // NS_GET_USERNS (a user namespace's owning namespace is its parent).
 TEST_F(Creation, ParentIsCreatorsNamespace)
 {
-	UsernsChild child([] { return 0; });
-	ASSERT_EQ(child.setup_error(), 0);
-	FileDescriptor ns(open(ProcPath(child.pid(), "ns/user").c_str(), O_RDONLY));
-	ASSERT_THAT(ns.get(), SyscallSucceeds());
+	NamespaceFile ns("ns/user", O_RDONLY);
+	ASSERT_THAT(ns.status(), ErrnoIs(0));
 	struct stat self;
 	ASSERT_THAT(stat("/proc/self/ns/user", &self), SyscallSucceeds());
 	for (unsigned long request : {NS_GET_PARENT, NS_GET_USERNS}) {
 		if (!NsIoctlsAnswerThisAbi()) {
-			EXPECT_THAT(ioctl(ns.get(), request), SyscallFailsWithErrno(ENOTTY)) << request;
+			EXPECT_THAT(ioctl(ns.fd(), request), SyscallFailsWithErrno(ENOTTY)) << request;
 			continue;
 		}
-		FileDescriptor parent(ioctl(ns.get(), request));
+		FileDescriptor parent(ioctl(ns.fd(), request));
 		ASSERT_THAT(parent.get(), SyscallSucceeds()) << request;
 		struct stat st;
 		ASSERT_THAT(fstat(parent.get(), &st), SyscallSucceeds());
 		EXPECT_EQ(st.st_ino, self.st_ino) << request;
 		EXPECT_EQ(st.st_dev, self.st_dev) << request;
 	}
-	EXPECT_EQ(child.Finish(), 0);
+	EXPECT_EQ(ns.Finish(), 0);
 }
 
 // The initial namespace has no parent or owner visible: EPERM for

@@ -134,11 +134,9 @@ TEST_F(ExecSecurebits, ExecBitsSurviveSetnsIntoAUserNamespace)
 {
 	if (LineHasNoExecSecurebits())
 		return;
-	UsernsChild target([] { return 0; });
-	ASSERT_EQ(target.setup_error(), 0);
-	FileDescriptor ns(open(ProcPath(target.pid(), "ns/user").c_str(), O_RDONLY | O_CLOEXEC));
-	ASSERT_THAT(ns.get(), SyscallSucceeds());
-	int fd = ns.get();
+	NamespaceFile ns("ns/user", O_RDONLY);
+	ASSERT_THAT(ns.status(), ErrnoIs(0));
+	int fd = ns.fd();
 	EXPECT_EQ(SecurebitsAcross(kExecBits | kKeepCaps, [fd] { return setns(fd, CLONE_NEWUSER); },
 				   kExecBits),
 		  0);

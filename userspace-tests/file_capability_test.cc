@@ -210,9 +210,7 @@ constexpr const char *kRootidIdmap = "0 10000 10000\n";
 TEST_F(FileCapability, ThroughAnIdmappedMountTheRootidGoesThroughTheIdmap)
 {
 	IdmappedFile f("fcap-idmapped", 0, 0, 0755, kRootidIdmap);
-	if (IdmapRefusedOnThisLine(f.error()))
-		return;
-	ASSERT_THAT(f.error(), ErrnoIs(0));
+	ASSERT_IDMAPPED(f.error());
 	std::string through = f.through();
 	std::string unmappable = CapabilityV3(CAP_NET_RAW, 5);
 	EXPECT_THAT(setxattr(through.c_str(), kCapabilityXattr, unmappable.data(), unmappable.size(), 0),
@@ -238,9 +236,7 @@ TEST_F(FileCapability, ThroughAnIdmappedMountTheRootidGoesThroughTheIdmap)
 TEST_F(FileCapability, SetInANamespaceThroughAnIdmappedMountIsValidForTheAncestor)
 {
 	IdmappedFile f("fcap-idmapped-ns", 0, 0, 0755, kRootidIdmap);
-	if (IdmapRefusedOnThisLine(f.error()))
-		return;
-	ASSERT_THAT(f.error(), ErrnoIs(0));
+	ASSERT_IDMAPPED(f.error());
 	std::string plain = f.path(), through = f.through();
 	EXPECT_EQ(RunInMappedNamespace(10000, 10000, [&plain, &through] {
 		std::string cap = CapabilityV2(CAP_NET_RAW);

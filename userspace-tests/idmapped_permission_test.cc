@@ -61,9 +61,7 @@ USERNS_AREA(IdmappedPermission);
 TEST_F(IdmappedPermission, OwnerAndGroupClassesAreTheOwnersAsShown)
 {
 	IdmappedDir dir("perm-class", 1000, 1000, 0755);
-	if (IdmapRefusedOnThisLine(dir.error()))
-		return;
-	ASSERT_THAT(dir.error(), ErrnoIs(0));
+	ASSERT_IDMAPPED(dir.error());
 	MakeFile(dir.path("owner-only"), 1002, 1003, 0600);
 	MakeFile(dir.path("group-only"), 1002, 1003, 0060);
 	std::string d = dir.name();
@@ -85,9 +83,7 @@ TEST_F(IdmappedPermission, OwnerAndGroupClassesAreTheOwnersAsShown)
 TEST_F(IdmappedPermission, RootOverridesOnlyWhereTheIdmapMapsOwnerAndGroup)
 {
 	IdmappedDir dir("perm-override", 1000, 1000, 0755);
-	if (IdmapRefusedOnThisLine(dir.error()))
-		return;
-	ASSERT_THAT(dir.error(), ErrnoIs(0));
+	ASSERT_IDMAPPED(dir.error());
 	MakeFile(dir.path("mapped"), 1002, 1003, 0600);
 	MakeFile(dir.path("unmapped-owner"), 0, 1003, 0600);
 	MakeFile(dir.path("unmapped-group"), 1002, 0, 0600);
@@ -115,9 +111,7 @@ TEST_F(IdmappedPermission, RootOverridesOnlyWhereTheIdmapMapsOwnerAndGroup)
 TEST_F(IdmappedPermission, StickyDirectoryComparesOwnersAsShown)
 {
 	IdmappedDir dir("perm-sticky", 1000, 1000, 01777);
-	if (IdmapRefusedOnThisLine(dir.error()))
-		return;
-	ASSERT_THAT(dir.error(), ErrnoIs(0));
+	ASSERT_IDMAPPED(dir.error());
 	MakeFile(dir.path("a"), 1001, 1001, 0644);
 	MakeFile(dir.path("b"), 1002, 1002, 0644);
 	std::string d = dir.name();
@@ -149,9 +143,7 @@ TEST_F(IdmappedPermission, StickyDirectoryComparesOwnersAsShown)
 TEST_F(IdmappedPermission, ProtectedSymlinksCompareOwnersAsShown)
 {
 	IdmappedDir dir("perm-symlinks", 1000, 1000, 01777);
-	if (IdmapRefusedOnThisLine(dir.error()))
-		return;
-	ASSERT_THAT(dir.error(), ErrnoIs(0));
+	ASSERT_IDMAPPED(dir.error());
 	SysctlSetting on("/proc/sys/fs/protected_symlinks", "1\n");
 	ASSERT_THAT(on.status(), ErrnoIs(0));
 	MakeFile(dir.path("target"), 1001, 1001, 0644);
@@ -175,9 +167,7 @@ TEST_F(IdmappedPermission, ProtectedSymlinksCompareOwnersAsShown)
 TEST_F(IdmappedPermission, UnmappedCallerMayRemoveButNotLinkOrRename)
 {
 	IdmappedDir dir("perm-unmapped", 1000, 1000, 0777);
-	if (IdmapRefusedOnThisLine(dir.error()))
-		return;
-	ASSERT_THAT(dir.error(), ErrnoIs(0));
+	ASSERT_IDMAPPED(dir.error());
 	MakeFile(dir.path("f"), 1001, 1001, 0666);
 	MakeFile(dir.path("g"), 1001, 1001, 0666);
 	ASSERT_EQ(mkdir(dir.path("d").c_str(), 0777), 0);
@@ -231,9 +221,7 @@ TEST_F(IdmappedPermission, UnprivilegedChownAndChgrpFollowTheOwnerAsShown)
 	FileDescriptor tree;
 	const char *swapped = "1000 1001 1\n1001 1000 1\n1002 1002 1\n";
 	int err = ErrnoOf(OpenIdmappedTree(IdmapScratchParent().c_str(), swapped, &tree, swapped));
-	if (IdmapRefusedOnThisLine(err))
-		return;
-	ASSERT_THAT(err, ErrnoIs(0));
+	ASSERT_IDMAPPED(err);
 	EXPECT_EQ(OwnerOf(tree.get(), std::string(dir.name()) + "/f"), "1001:1001");
 	int t = tree.get();
 	std::string f = std::string(dir.name()) + "/f";

@@ -158,16 +158,12 @@ TEST_F(MapPrivilege, WriterFromUnrelatedNamespaceIsEperm)
 	ASSERT_EQ(target.setup_error(), 0);
 	// A process in a sibling namespace opens and writes the target's map.
 	pid_t tpid = target.pid();
-	UsernsChild sibling([tpid] {
+	EXPECT_EQ(RunInNamespaceWithMaps("0 0 1\n", "0 0 1\n", [tpid] {
 		FileDescriptor f(open(ProcPath(tpid, "uid_map").c_str(), O_WRONLY));
 		CHILD_CHECK(f.valid());
 		CHILD_CHECK_ERRNO(write(f.get(), "0 0 1\n", 6), EPERM);
 		return 0;
-	});
-	ASSERT_EQ(sibling.setup_error(), 0);
-	ASSERT_THAT(sibling.WriteMap("uid_map", "0 0 1\n"), ErrnoIs(0));
-	ASSERT_THAT(sibling.WriteMap("gid_map", "0 0 1\n"), ErrnoIs(0));
-	EXPECT_EQ(sibling.Finish(), 0);
+	}), 0);
 	EXPECT_EQ(target.Finish(), 0);
 }
 
@@ -310,10 +306,8 @@ TEST_F(MapPrivilege, Cve_2013_1959_PrivilegedWriterOfUnprivilegedOpenersFd)
 // lacks CAP_SETUID over the parent: EPERM.
 TEST_F(MapPrivilege, UnprivilegedWriterOfRootOpenersFdIsEperm)
 {
-	UsernsChild ns([] { return 0; });
-	ASSERT_EQ(ns.setup_error(), 0);
-	FileDescriptor fd(open(ProcPath(ns.pid(), "uid_map").c_str(), O_WRONLY));
-	ASSERT_THAT(fd.get(), SyscallSucceeds());
+	NamespaceFile uid_map("uid_map", O_WRONLY);
+	ASSERT_THAT(uid_map.status(), ErrnoIs(0));
 	auto [mine, theirs] = SocketPair();
 	int sock = theirs.get();
 	ScopedChild writer([sock] {
@@ -323,9 +317,9 @@ TEST_F(MapPrivilege, UnprivilegedWriterOfRootOpenersFdIsEperm)
 		CHILD_CHECK_EQ(ErrnoOf(WriteAll(f.get(), "0 2000 1\n")), EPERM);
 		return 0;
 	});
-	ASSERT_THAT(SendFd(mine.get(), fd.get()), ErrnoIs(0));
+	ASSERT_THAT(SendFd(mine.get(), uid_map.fd()), ErrnoIs(0));
 	EXPECT_EQ(writer.Wait(), 0);
-	EXPECT_EQ(ns.Finish(), 0);
+	EXPECT_EQ(uid_map.Finish(), 0);
 }
 
 // Mapping lower uid 0 from the parent needs CAP_SETFCAP (5.12); other

@@ -148,39 +148,33 @@ TEST_F(MapWrite, FailedWriteLeavesMapWritable)
 // The second write() on the same fd fails EINVAL: its offset moved.
 TEST_F(MapWrite, SecondWriteOnSameFdIsEinval)
 {
-	UsernsChild child([] { return 0; });
-	ASSERT_EQ(child.setup_error(), 0);
-	FileDescriptor fd(open(ProcPath(child.pid(), "uid_map").c_str(), O_WRONLY));
-	ASSERT_THAT(fd.get(), SyscallSucceeds());
-	EXPECT_THAT(write(fd.get(), "0 0 1\n", 6), SyscallSucceeds());
-	EXPECT_THAT(write(fd.get(), "1 1 1\n", 6), SyscallFailsWithErrno(EINVAL));
-	EXPECT_EQ(child.Finish(), 0);
+	NamespaceFile uid_map("uid_map", O_WRONLY);
+	ASSERT_THAT(uid_map.status(), ErrnoIs(0));
+	EXPECT_THAT(write(uid_map.fd(), "0 0 1\n", 6), SyscallSucceeds());
+	EXPECT_THAT(write(uid_map.fd(), "1 1 1\n", 6), SyscallFailsWithErrno(EINVAL));
+	EXPECT_EQ(uid_map.Finish(), 0);
 }
 
 // A write at a non-zero offset is refused even on an unwritten map.
 TEST_F(MapWrite, WriteAtNonZeroOffsetIsEinval)
 {
-	UsernsChild child([] { return 0; });
-	ASSERT_EQ(child.setup_error(), 0);
-	FileDescriptor fd(open(ProcPath(child.pid(), "uid_map").c_str(), O_WRONLY));
-	ASSERT_THAT(fd.get(), SyscallSucceeds());
-	ASSERT_THAT(lseek(fd.get(), 1, SEEK_SET), SyscallSucceeds());
-	EXPECT_THAT(write(fd.get(), "0 0 1\n", 6), SyscallFailsWithErrno(EINVAL));
-	ASSERT_THAT(lseek(fd.get(), 0, SEEK_SET), SyscallSucceeds());
-	EXPECT_THAT(write(fd.get(), "0 0 1\n", 6), SyscallSucceeds());
-	EXPECT_EQ(child.Finish(), 0);
+	NamespaceFile uid_map("uid_map", O_WRONLY);
+	ASSERT_THAT(uid_map.status(), ErrnoIs(0));
+	ASSERT_THAT(lseek(uid_map.fd(), 1, SEEK_SET), SyscallSucceeds());
+	EXPECT_THAT(write(uid_map.fd(), "0 0 1\n", 6), SyscallFailsWithErrno(EINVAL));
+	ASSERT_THAT(lseek(uid_map.fd(), 0, SEEK_SET), SyscallSucceeds());
+	EXPECT_THAT(write(uid_map.fd(), "0 0 1\n", 6), SyscallSucceeds());
+	EXPECT_EQ(uid_map.Finish(), 0);
 }
 
 // A bad user pointer is EFAULT.
 TEST_F(MapWrite, BadBufferIsEfault)
 {
-	UsernsChild child([] { return 0; });
-	ASSERT_EQ(child.setup_error(), 0);
-	FileDescriptor fd(open(ProcPath(child.pid(), "uid_map").c_str(), O_WRONLY));
-	ASSERT_THAT(fd.get(), SyscallSucceeds());
+	NamespaceFile uid_map("uid_map", O_WRONLY);
+	ASSERT_THAT(uid_map.status(), ErrnoIs(0));
 	const void *volatile bad = reinterpret_cast<void *>(8);
-	EXPECT_THAT(write(fd.get(), bad, 6), SyscallFailsWithErrno(EFAULT));
-	EXPECT_EQ(child.Finish(), 0);
+	EXPECT_THAT(write(uid_map.fd(), bad, 6), SyscallFailsWithErrno(EFAULT));
+	EXPECT_EQ(uid_map.Finish(), 0);
 }
 
 // The initial namespace's maps can never be written.

@@ -134,9 +134,7 @@ TEST_F(PosixAcl, DefaultAclSetInsideIsInheritedInKernelIds)
 TEST_F(PosixAcl, EntriesGoThroughAnIdmappedMountBothWays)
 {
 	IdmappedFile f("acl-idmapped", 1000, 1000, 0644, "1000 2000 5\n", "1000 3000 5\n");
-	if (IdmapRefusedOnThisLine(f.error()))
-		return;
-	ASSERT_THAT(f.error(), ErrnoIs(0));
+	ASSERT_IDMAPPED(f.error());
 	std::string acl = NamedAcl(1002, 1003);
 	ASSERT_EQ(setxattr(f.path(), kAccess, acl.data(), acl.size(), 0), 0) << strerror(errno);
 	EXPECT_EQ(NamedEntries(f.tree(), f.name(), kAccess), "u:2002 g:3003");
@@ -185,9 +183,7 @@ TEST_F(PosixAcl, ReadsTheSameWhateverTheBufferSize)
 TEST_F(PosixAcl, NamedEntryGrantsAccessThroughAnIdmappedMountToTheShownId)
 {
 	IdmappedFile f("acl-grants", 1000, 1000, 0600, "1000 2000 5\n", "1000 3000 5\n");
-	if (IdmapRefusedOnThisLine(f.error()))
-		return;
-	ASSERT_THAT(f.error(), ErrnoIs(0));
+	ASSERT_IDMAPPED(f.error());
 	std::string acl = AclValue({{kUserObj, 6, kUndefined}, {kUser, 6, 1002}, {kGroupObj, 0, kUndefined},
 				    {kMask, 6, kUndefined}, {kOther, 0, kUndefined}});
 	ASSERT_EQ(setxattr(f.path(), kAccess, acl.data(), acl.size(), 0), 0) << strerror(errno);
@@ -212,9 +208,7 @@ TEST_F(PosixAcl, NamedEntryGrantsAccessThroughAnIdmappedMountToTheShownId)
 TEST_F(PosixAcl, EntriesThroughAnIdmappedMountComposeWithTheReadersMaps)
 {
 	IdmappedFile f("acl-composed", 1000, 1000, 0644, "1000 2000 3\n1004 5000 1\n", "1000 3000 5\n");
-	if (IdmapRefusedOnThisLine(f.error()))
-		return;
-	ASSERT_THAT(f.error(), ErrnoIs(0));
+	ASSERT_IDMAPPED(f.error());
 	std::string acl = AclValue({{kUserObj, 6, kUndefined}, {kUser, 4, 1002}, {kUser, 4, 1004},
 				    {kGroupObj, 4, kUndefined}, {kGroup, 4, 1003}, {kMask, 6, kUndefined},
 				    {kOther, 0, kUndefined}});

@@ -43,13 +43,11 @@ TEST_F(Setgroups, DenyReadsBack)
 // returning all five.
 TEST_F(Setgroups, DenyFollowedByANulIsTakenWhole)
 {
-	UsernsChild child([] { return 0; });
-	ASSERT_EQ(child.setup_error(), 0);
-	FileDescriptor fd(open(ProcPath(child.pid(), "setgroups").c_str(), O_WRONLY | O_CLOEXEC));
-	ASSERT_THAT(fd.get(), SyscallSucceeds());
-	EXPECT_EQ(write(fd.get(), "deny\0", 5), 5) << strerror(errno);
-	EXPECT_EQ(ReadFile(ProcPath(child.pid(), "setgroups")), "deny\n");
-	EXPECT_EQ(child.Finish(), 0);
+	NamespaceFile setgroups("setgroups", O_WRONLY);
+	ASSERT_THAT(setgroups.status(), ErrnoIs(0));
+	EXPECT_EQ(write(setgroups.fd(), "deny\0", 5), 5) << strerror(errno);
+	EXPECT_EQ(ReadFile(ProcPath(setgroups.pid(), "setgroups")), "deny\n");
+	EXPECT_EQ(setgroups.Finish(), 0);
 }
 
 // "allow" after "deny" is EPERM: the denial is permanent.
@@ -120,13 +118,11 @@ TEST_F(Setgroups, WriteOfSevenBytesPassesEightIsEinval)
 // Writes must be at offset 0: a second write on the same fd is EINVAL.
 TEST_F(Setgroups, SecondWriteOnSameFdIsEinval)
 {
-	UsernsChild child([] { return 0; });
-	ASSERT_EQ(child.setup_error(), 0);
-	FileDescriptor fd(open(ProcPath(child.pid(), "setgroups").c_str(), O_WRONLY));
-	ASSERT_THAT(fd.get(), SyscallSucceeds());
-	EXPECT_THAT(write(fd.get(), "deny", 4), SyscallSucceeds());
-	EXPECT_THAT(write(fd.get(), "deny", 4), SyscallFailsWithErrno(EINVAL));
-	EXPECT_EQ(child.Finish(), 0);
+	NamespaceFile setgroups("setgroups", O_WRONLY);
+	ASSERT_THAT(setgroups.status(), ErrnoIs(0));
+	EXPECT_THAT(write(setgroups.fd(), "deny", 4), SyscallSucceeds());
+	EXPECT_THAT(write(setgroups.fd(), "deny", 4), SyscallFailsWithErrno(EINVAL));
+	EXPECT_EQ(setgroups.Finish(), 0);
 }
 
 // A child namespace starts with its parent's value.

@@ -124,17 +124,15 @@ TEST_F(Setns, SharedFsStructIsEinval)
 // a root-owned namespace) the join is EPERM.
 TEST_F(Setns, WithoutCapSysAdminInTargetIsEperm)
 {
-	UsernsChild target([] { return 0; });
-	ASSERT_EQ(target.setup_error(), 0);
-	FileDescriptor ns(open(ProcPath(target.pid(), "ns/user").c_str(), O_RDONLY));
-	ASSERT_THAT(ns.get(), SyscallSucceeds());
-	int fd = ns.get();
+	NamespaceFile ns("ns/user", O_RDONLY);
+	ASSERT_THAT(ns.status(), ErrnoIs(0));
+	int fd = ns.fd();
 	EXPECT_EQ(RunInChild([fd] {
 		CHILD_CHECK_OK(BecomeUser(kTestUid, kTestGid));
 		CHILD_CHECK_ERRNO(setns(fd, CLONE_NEWUSER), EPERM);
 		return 0;
 	}), 0);
-	EXPECT_EQ(target.Finish(), 0);
+	EXPECT_EQ(ns.Finish(), 0);
 }
 
 // From inside a namespace, its parent cannot be joined: no capability

@@ -23,6 +23,8 @@
 #include "child.h"
 #include "errno_matchers.h"
 #include "fd.h"
+#include "file_status.h"
+#include "scratch_dir.h"
 #include "scratch_file.h"
 #include "userns.h"
 
@@ -257,7 +259,7 @@ TEST_F(Translation, StatTranslatesUidAndGidThroughTheirOwnMaps)
 	ScratchFile swapped("xlate-swapped", 200003, 100007, 0644);
 	ASSERT_TRUE(mapped.ok() && swapped.ok());
 	std::string a = mapped.path(), b = swapped.path();
-	UsernsChild child([a, b] {
+	EXPECT_EQ(RunInNamespaceWithMaps("0 100000 10\n", "0 200000 10\n", [a, b] {
 		struct stat st;
 		CHILD_CHECK_EQ(stat(a.c_str(), &st), 0);
 		CHILD_CHECK_EQ(st.st_uid, 3);
@@ -267,36 +269,23 @@ TEST_F(Translation, StatTranslatesUidAndGidThroughTheirOwnMaps)
 		CHILD_CHECK_EQ(st.st_gid, kOverflowGid);
 		CHILD_CHECK_EQ(getuid(), kOverflowUid);  // kernel uid 0 unmapped
 		return 0;
-	});
-	ASSERT_EQ(child.setup_error(), 0);
-	ASSERT_THAT(child.WriteMap("uid_map", "0 100000 10\n"), ErrnoIs(0));
-	ASSERT_THAT(child.WriteMap("gid_map", "0 200000 10\n"), ErrnoIs(0));
-	EXPECT_EQ(child.Finish(), 0);
+	}), 0);
 }
 
 // Ids created inside go down through their own maps: a file made by
 // uid 4, gid 6 of that namespace is owned by kernel 100004:200006.
 TEST_F(Translation, FileCreatedInsideUsesUidAndGidMapsApart)
 {
-	const char *path = "/tmp/xlate-split-create";
-	unlink(path);
-	UsernsChild child([path] {
+	ScratchDir dir("xlate-split-create", 0, 0, 01777);
+	ASSERT_THAT(dir.status(), ErrnoIs(0));
+	std::string path = dir / "f";
+	EXPECT_EQ(RunInNamespaceWithMaps("0 100000 10\n", "0 200000 10\n", [path] {
 		CHILD_CHECK_EQ(setresgid(6, 6, 6), 0);
 		CHILD_CHECK_EQ(setresuid(4, 4, 4), 0);
-		int fd = open(path, O_CREAT | O_WRONLY | O_EXCL, 0644);
-		CHILD_CHECK(fd >= 0);
-		close(fd);
+		CHILD_CHECK_EQ(CreateFile(path), 0);
 		return 0;
-	});
-	ASSERT_EQ(child.setup_error(), 0);
-	ASSERT_THAT(child.WriteMap("uid_map", "0 100000 10\n"), ErrnoIs(0));
-	ASSERT_THAT(child.WriteMap("gid_map", "0 200000 10\n"), ErrnoIs(0));
-	EXPECT_EQ(child.Finish(), 0);
-	struct stat st;
-	ASSERT_THAT(stat(path, &st), SyscallSucceeds());
-	EXPECT_EQ(st.st_uid, 100004u);
-	EXPECT_EQ(st.st_gid, 200006u);
-	unlink(path);
+	}), 0);
+	EXPECT_EQ(OwnerOf(AT_FDCWD, path), "100004:200006");
 }
 
 // The overflowuid and overflowgid sysctls decide what unmapped ids read as.
@@ -364,21 +353,16 @@ TEST_F(Translation, ChownToUnmappedIdIsEinval)
 // ids map to.
 TEST_F(Translation, FileCreatedInsideOwnedByMappedKernelIds)
 {
-	const char *path = "/tmp/xlate-created";
-	unlink(path);
+	ScratchDir dir("xlate-created", 0, 0, 01777);
+	ASSERT_THAT(dir.status(), ErrnoIs(0));
+	std::string path = dir / "f";
 	EXPECT_EQ(RunInMappedNamespace(200000, 10, [path] {
 		CHILD_CHECK_EQ(setresgid(4, 4, 4), 0);
 		CHILD_CHECK_EQ(setresuid(3, 3, 3), 0);
-		int fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0600);
-		CHILD_CHECK(fd >= 0);
-		close(fd);
+		CHILD_CHECK_EQ(CreateFile(path), 0);
 		return 0;
 	}, false), 0);
-	struct stat st;
-	ASSERT_THAT(stat(path, &st), SyscallSucceeds());
-	EXPECT_EQ(st.st_uid, 200003u);
-	EXPECT_EQ(st.st_gid, 200004u);
-	unlink(path);
+	EXPECT_EQ(OwnerOf(AT_FDCWD, path), "200003:200004");
 }
 
 // A process whose ids the namespace does not map still creates files on a
@@ -386,23 +370,16 @@ TEST_F(Translation, FileCreatedInsideOwnedByMappedKernelIds)
 // shown as the overflow ids inside.
 TEST_F(Translation, FileCreatedWithUnmappedIdsKeepsKernelOwner)
 {
-	const char *path = "/tmp/xlate-unmapped-create";
-	unlink(path);
+	ScratchDir dir("xlate-unmapped-create", 0, 0, 01777);
+	ASSERT_THAT(dir.status(), ErrnoIs(0));
+	std::string path = dir / "f";
 	// The child's kernel ids are 0; map something else.
 	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
-		int fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0600);
-		CHILD_CHECK(fd >= 0);
-		close(fd);
-		struct stat st;
-		CHILD_CHECK_EQ(stat(path, &st), 0);
-		CHILD_CHECK(st.st_uid == kOverflowUid && st.st_gid == kOverflowGid);
+		CHILD_CHECK_EQ(CreateFile(path), 0);
+		CHILD_CHECK_EQ(OwnerOf(AT_FDCWD, path), kOverflowOwner);
 		return 0;
 	}, false), 0);
-	struct stat st;
-	ASSERT_THAT(stat(path, &st), SyscallSucceeds());
-	EXPECT_EQ(st.st_uid, 0u);
-	EXPECT_EQ(st.st_gid, 0u);
-	unlink(path);
+	EXPECT_EQ(OwnerOf(AT_FDCWD, path), "0:0");
 }
 
 // Maps compose across two levels: inner 0 -> outer 10 -> kernel 100010.
@@ -484,7 +461,7 @@ TEST_F(Translation, LargeMapTranslatesEveryExtent)
 	}
 	ScratchFile between("xlate-large-between", kid(3) + 1, kid(3) + 1, 0644);
 	ASSERT_THAT(between.status(), ErrnoIs(0));
-	UsernsChild child([] {
+	EXPECT_EQ(RunInNamespaceWithMaps(map, map, [] {
 		struct stat st;
 		for (int i = 0; i < kExtents; i++) {
 			std::string p = "/tmp/xlate-large-" + std::to_string(i);
@@ -497,11 +474,7 @@ TEST_F(Translation, LargeMapTranslatesEveryExtent)
 		CHILD_CHECK_EQ(stat("/tmp/xlate-large-between", &st), 0);
 		CHILD_CHECK_EQ(st.st_uid, kOverflowUid);
 		return 0;
-	});
-	ASSERT_EQ(child.setup_error(), 0);
-	ASSERT_THAT(child.WriteMap("uid_map", map), ErrnoIs(0));
-	ASSERT_THAT(child.WriteMap("gid_map", map), ErrnoIs(0));
-	EXPECT_EQ(child.Finish(), 0);
+	}), 0);
 	for (int i = 0; i < kExtents; i++) {
 		struct stat st;
 		ASSERT_THAT(stat(files[i]->path(), &st), SyscallSucceeds());
@@ -521,18 +494,14 @@ TEST_F(Translation, EveryStatCallTranslatesTheEdgesOfOneExtentMaps)
 	ScratchFile below("xlate-one-below", 99999, 199999, 0644);
 	ScratchFile mixed("xlate-one-mixed", 100004, 200010, 0644);
 	ASSERT_TRUE(first.ok() && last.ok() && past.ok() && below.ok() && mixed.ok());
-	UsernsChild child([&] {
+	EXPECT_EQ(RunInNamespaceWithMaps("0 100000 10\n", "0 200000 10\n", [&] {
 		int bad = CheckEveryStatCall(first.path(), 0, 0) +
 			  CheckEveryStatCall(last.path(), 9, 9) +
 			  CheckEveryStatCall(past.path(), kOverflowUid, kOverflowGid) +
 			  CheckEveryStatCall(below.path(), kOverflowUid, kOverflowGid) +
 			  CheckEveryStatCall(mixed.path(), 4, kOverflowGid);
 		return bad ? 1 : 0;
-	});
-	ASSERT_EQ(child.setup_error(), 0);
-	ASSERT_THAT(child.WriteMap("uid_map", "0 100000 10\n"), ErrnoIs(0));
-	ASSERT_THAT(child.WriteMap("gid_map", "0 200000 10\n"), ErrnoIs(0));
-	EXPECT_EQ(child.Finish(), 0);
+	}), 0);
 }
 
 // When only one of the two maps has a single extent, the other is still

@@ -2,6 +2,7 @@
 #include "file_status.h"
 
 #include <fcntl.h>
+#include <unistd.h>
 
 #include <cerrno>
 
@@ -15,6 +16,15 @@ std::string OwnerOf(int dirfd, const std::string &path)
 	if (fstatat(dirfd, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
 		return ErrnoName(errno);
 	return std::to_string(st.st_uid) + ":" + std::to_string(st.st_gid);
+}
+
+int CreateFile(const std::string &path)
+{
+	int fd = open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
 }
 
 mode_t ModeOf(int dirfd, const std::string &path)

@@ -13,6 +13,13 @@
 // "uid:gid", or the errno's name.
 std::string OwnerOf(int dirfd, const std::string &path);
 
+// OwnerOf() of a file whose owner the reader's namespace does not map:
+// the overflow ids (while /proc/sys/kernel/overflow[ug]id are 65534).
+inline const std::string kOverflowOwner = "65534:65534";
+
+// Creates path (O_EXCL, mode 0600) and closes it: 0, or the errno.
+int CreateFile(const std::string &path);
+
 // The mode bits of path (no symlink followed), or ~0 when stat fails.
 mode_t ModeOf(int dirfd, const std::string &path);
 

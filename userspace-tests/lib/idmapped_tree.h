@@ -117,3 +117,16 @@ bool TmpfsTakesIdmaps();
 // returns true, and the test ends there; elsewhere returns false and
 // checks nothing.
 bool IdmapRefusedOnThisLine(int error);
+
+// The start of a test of what goes through an idmapped mount, given the
+// errno of making it (an IdmappedFile's or IdmappedDir's error(), or
+// OpenIdmappedTree()'s): where the filesystem takes no idmap on this
+// kernel the refusal is checked and the test ends there
+// (IdmapRefusedOnThisLine()); elsewhere the mount must have been made.
+#define ASSERT_IDMAPPED(error)                                   \
+	do {                                                     \
+		const int idmap_error_ = (error);                \
+		if (IdmapRefusedOnThisLine(idmap_error_))        \
+			return;                                  \
+		ASSERT_THAT(idmap_error_, ErrnoIs(0));           \
+	} while (0)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 
 #include <gtest/gtest.h>
 
@@ -163,6 +164,19 @@ std::string ManyExtents(int n, unsigned base, unsigned stride)
 	return out;
 }
 
+NamespaceFile::NamespaceFile(const char *entry, int flags)
+	: child_([] { return 0; })
+{
+	int setup = child_.setup_error();
+	if (setup != 0) {
+		status_ = Status::Errno(setup > 0 ? setup : kSetupFailed);
+		return;
+	}
+	fd_ = FileDescriptor(open(ProcPath(pid(), entry).c_str(), flags | O_CLOEXEC));
+	if (!fd_.valid())
+		status_ = Status::Errno(errno);
+}
+
 Status BecomeRootInNamespace()
 {
 	if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0)
@@ -181,17 +195,31 @@ void MapRange(const UsernsChild &child, unsigned base, unsigned count)
 	ASSERT_THAT(child.WriteMap("gid_map", m), ErrnoIs(0));
 }
 
+int RunInNamespaceWithMaps(std::string_view uid_map, std::string_view gid_map,
+			   const std::function<int()> &body)
+{
+	UsernsChild child(body);
+	if (child.setup_error()) {
+		fprintf(stderr, "unshare(CLONE_NEWUSER): %s\n", ErrnoName(child.setup_error()).c_str());
+		return kSetupFailed;
+	}
+	for (auto [map, text] : {std::pair{"uid_map", uid_map}, {"gid_map", gid_map}}) {
+		Status written = child.WriteMap(map, text);
+		if (!written.ok()) {
+			fprintf(stderr, "writing %s: %s\n", map, ErrnoName(written.error()).c_str());
+			return kSetupFailed;
+		}
+	}
+	return child.Finish();
+}
+
 int RunInMappedNamespace(unsigned base, unsigned count, const std::function<int()> &body,
 			 bool as_root)
 {
-	UsernsChild child([&] {
+	std::string m = "0 " + std::to_string(base) + " " + std::to_string(count) + "\n";
+	return RunInNamespaceWithMaps(m, m, [&] {
 		if (as_root && !BecomeRootInNamespace().ok())
 			return 120;
 		return body();
 	});
-	std::string m = "0 " + std::to_string(base) + " " + std::to_string(count) + "\n";
-	if (child.setup_error() || !child.WriteMap("uid_map", m).ok() ||
-	    !child.WriteMap("gid_map", m).ok())
-		return -1;
-	return child.Finish();
 }

@@ -13,6 +13,7 @@
 
 #include "child.h"
 #include "errno_or.h"
+#include "fd.h"
 
 // The overflow ids an unmapped id reads as (sysctl defaults).
 constexpr uid_t kOverflowUid = 65534;
@@ -84,6 +85,28 @@ private:
 	bool released_ = false;
 };
 
+// A user namespace held by an idle child (a UsernsChild whose body does
+// nothing) and one of the child's /proc entries opened with flags: a map
+// file or setgroups to write through, ns/user to join or query.
+//   NamespaceFile uid_map("uid_map", O_WRONLY);
+//   ASSERT_THAT(uid_map.status(), ErrnoIs(0));
+class NamespaceFile {
+public:
+	NamespaceFile(const char *entry, int flags);
+	// The errno of the step that failed: unshare() (kSetupFailed when
+	// the child died first), or open().
+	const Status &status() const { return status_; }
+	int fd() const { return fd_.get(); }
+	pid_t pid() const { return child_.pid(); }
+	// Lets the child exit and waits: its exit status.
+	int Finish() { return child_.Finish(); }
+
+private:
+	UsernsChild child_;
+	FileDescriptor fd_;
+	Status status_;
+};
+
 // The errno of a result whose namespace could not be made: no errno has
 // this value, so a failed setup never passes for the errno a test wants.
 constexpr int kSetupFailed = -1000;
@@ -106,9 +129,15 @@ Status BecomeRootInNamespace();
 // parent (gtest assertions: call from the test body, not from a child).
 void MapRange(const UsernsChild &child, unsigned base, unsigned count);
 
+// Runs body in a forked child inside a new namespace whose uid and gid
+// maps the parent writes first: the child's exit status, or kSetupFailed
+// (the failed step printed) when the namespace or a map could not be made.
+int RunInNamespaceWithMaps(std::string_view uid_map, std::string_view gid_map,
+			   const std::function<int()> &body);
+
 // Runs body in a forked child inside a new namespace whose uids and gids
 // 0..count-1 map to base.. in the parent, as that namespace's root when
-// as_root. The child's exit status, or -1 when the namespace or its maps
-// could not be set up.
+// as_root (RunInNamespaceWithMaps(): the child's exit status, or
+// kSetupFailed).
 int RunInMappedNamespace(unsigned base, unsigned count, const std::function<int()> &body,
 			 bool as_root = true);
