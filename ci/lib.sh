@@ -101,6 +101,58 @@ kbuild_toolchain() {
 # base line: it waits for the banner, printed at KERN_NOTICE.
 # shellcheck disable=SC2034
 GUEST_RUN_CMDLINE="$GUEST_CMDLINE loglevel=5"
+# QEMU's flags of a run under -icount: the guest clock counts instructions,
+# so the benchmark's figures are deterministic run to run.
+GUEST_ICOUNT_QEMU="-icount shift=0,sleep=off"
+
+# guest_append MODE ICOUNT [ARG...]: the kernel command line of a guest run
+# of harness.mode=MODE (qemu/init); ICOUNT 1 adds what the architecture's
+# guest needs under -icount; the ARGs come last.
+guest_append() {
+	local mode=$1 icount=$2
+	shift 2
+	printf '%s\n' "$GUEST_RUN_CMDLINE$([ "$icount" != 1 ] || echo " $GUEST_ICOUNT_CMDLINE") harness.mode=$mode${*:+ $*}"
+}
+
+# guest_qemu KERNEL INITRD MEMORY_MB CPUS APPEND RESULTS: sets the array
+# GUEST_QEMU to the QEMU command that boots a guest: the architecture's
+# machine, KERNEL and INITRD with command line APPEND (guest_append), and
+# the results channel (qemu/init) written to file RESULTS. The caller adds
+# the console and the accelerator. $QEMU, when set, replaces the binary.
+# One socket per CPU: the kernel has no ACPI and learns its CPUs from the
+# firmware's MP table, which lists only the first CPU of each socket.
+guest_qemu() {
+	GUEST_QEMU=("${QEMU:-$QEMU_SYSTEM}" -nodefaults -no-user-config -no-reboot -display none
+		"${GUEST_MACHINE[@]}" -m "$3M" -smp "$4,sockets=$4,cores=1,threads=1"
+		-kernel "$1" -initrd "$2" -append "$5"
+		-device virtio-serial-device -chardev "file,id=res,path=$6"
+		-device virtserialport,chardev=res,name=results)
+}
+
+# bench_smoke_defaults, bench_defaults: the benchmark's sizes where the
+# environment does not set them: make bench-smoke's (a few seconds in make
+# test and the LAVA jobs), then make bench's.
+bench_smoke_defaults() {
+	: "${FILES:=2000}" "${PASSES:=2}" "${EXTENTS:=1,6,340}" "${COMMAND_FILES:=0}"
+	: "${SHAPES:=rootless-owner-second}"
+}
+bench_defaults() {
+	: "${FILES:=100000}" "${PASSES:=5}" "${EXTENTS:=1,5,6,64,340}" "${COMMAND_FILES:=10000}"
+	: "${CALLS:=fstat,newfstatat,statx}"
+}
+
+# bench_args [--smoke]: the benchmark's harness.args= (userspace-tests/
+# bench) from FILES, PASSES, EXTENTS, MAPS, CALLS, COMMAND_FILES and SHAPES
+# (lists comma-separated; no SHAPES: every shape), with the defaults above.
+# The guest init turns commas into blanks: lists travel with colons.
+bench_args() (
+	[ "${1:-}" != --smoke ] || bench_smoke_defaults
+	bench_defaults
+	a="harness.args=--files=$FILES,--passes=$PASSES,--extents=${EXTENTS//,/:}"
+	a="$a,--maps=${MAPS:-both},--calls=${CALLS//,/:},--command-files=$COMMAND_FILES"
+	[ -z "${SHAPES:-}" ] || a="$a,--shapes=${SHAPES//,/:}"
+	printf '%s\n' "$a"
+)
 
 # stamp_key WORD... [-- FILE...]: the short hash every stamp is keyed by:
 # the WORDs, one a line, then the content of the FILEs.
