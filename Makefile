@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # userns-idmap: our user-namespace ID-mapping series on a pinned kernel,
 # proven in QEMU. The stages, in the order data flows:
-#   fetch -> tree -> config -> kernel;  tests -> initramfs;  both -> run
+#   fetch -> tree -> config -> kernel;  suite -> initramfs;  both -> run
 # `make help` lists the targets.
 
 SHELL := /bin/bash
@@ -87,6 +87,11 @@ $(error USER_NS is not a knob: write USERNS=y or USERNS=n (it sets CONFIG_USER_N
 endif
 ifeq ($(origin TEST),command line)
 $(error TEST is not a knob: the gtest filter is FILTER='<filter>', for runs and bisects alike)
+endif
+# The suite's build targets were once `tests` and `tests-m32`, one letter
+# from `test`, which runs everything.
+ifneq ($(filter tests tests-m32,$(MAKECMDGOALS)),)
+$(error make $(filter tests tests-m32,$(MAKECMDGOALS)) is now make $(patsubst tests%,suite%,$(filter tests tests-m32,$(MAKECMDGOALS))): it builds the suite; make test runs everything)
 endif
 # LLVM=1: the kernels built with clang-16, Debian 12's newest (kbuild's
 # LLVM=-16), or LLVM=-<version>; their names end in -clang.
@@ -184,8 +189,8 @@ FRAGMENTS := $(call lib,config_fragments $(USERNS) $(OPT) $(DEBUG)) $(EXTRA_FRAG
 # A skip on our kernel with user namespaces on hides a missing feature.
 STRICT_SKIPS := $(if $(and $(or $(filter ours,$(TREE)),$(filter 1,$(STAMPED))),$(filter y,$(USERNS))),1,0)
 
-.PHONY: all help lines compare deps fetch tree config kernel tests initramfs abi-module storage-modules abi-check run test bench bench-smoke \
-	apply lock-update test-short kselftest test-clients test-faults test-kcsan host-tests-only lava-jobs lava-artifacts lava-run test-host test-m32 tests-m32 test-slow mutate mutate-list reference profile-fstat check-series build-matrix shell gdb bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean clean-kernels distclean FORCE
+.PHONY: all help lines compare deps fetch tree config kernel suite initramfs abi-module storage-modules abi-check run test bench bench-smoke \
+	apply lock-update test-short kselftest test-clients test-faults test-kcsan host-tests-only lava-jobs lava-artifacts lava-run test-host test-m32 suite-m32 test-slow mutate mutate-list reference profile-fstat check-series build-matrix shell gdb bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean clean-kernels distclean FORCE
 
 ##@ Run
 all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
@@ -222,31 +227,6 @@ gdb: $(IMAGE) $(RUN_INITRAMFS) ## make shell held at the first instruction for g
 	@echo "  GDB      (symbols only: EXTRA_FRAGMENTS=<a fragment with CONFIG_DEBUG_INFO_DWARF5=y> for source lines)"
 	$(Q)$(call shell_guest,--gdb)
 
-test-m32: $(IMAGE) $(RUN_INITRAMFS32) ## The suite built -m32 (i386 ABI: compat and 16-bit id calls, Abi32) on the kernel (FILTER=)
-	$(Q)$(CI)/build/check-stamp $(SRC) $(KBUILD)
-	$(Q)$(call suite_guest,$(VARIANT32),$(RUN_INITRAMFS32),kunit.enable=0 ); \
-	$(call summary_of,$(VARIANT32)) exit $${rc:-0}
-
-kselftest: deps ## The kernel's user-namespace selftests in the guest, ours vs the reference (KERNEL_SRC=)
-	$(Q)KERNEL_SRC="$(KERNEL_SRC)" ACCEL=$(ACCEL) BOOT_TIMEOUT=$(BOOT_TIMEOUT) RUN_TIMEOUT=$(RUN_TIMEOUT) \
-		$(CI)/run/kselftest
-
-test-clients: deps ## Real clients in the guest (newuidmap, unshare, setfacl, setcap, chattr), ours vs the reference
-	$(Q)ACCEL=$(ACCEL) BOOT_TIMEOUT=$(BOOT_TIMEOUT) RUN_TIMEOUT=$(RUN_TIMEOUT) FILTER="$(FILTER)" \
-		$(CI)/run/test-clients
-
-# The debug kernels of test-debug, test-faults and test-kcsan boot and run slower: their
-# timeouts default longer, and BOOT_TIMEOUT=/RUN_TIMEOUT= given still win.
-SLOW_BOOT_TIMEOUT := $(if $(filter file,$(origin BOOT_TIMEOUT)),300,$(BOOT_TIMEOUT))
-SLOW_RUN_TIMEOUT := $(if $(filter file,$(origin RUN_TIMEOUT)),3600,$(RUN_TIMEOUT))
-
-test-faults: deps ## Every allocation of the map writes, unshare, clone, setns, map reads failed in turn, ours vs the reference
-	$(Q)ACCEL=$(ACCEL) BOOT_TIMEOUT=$(SLOW_BOOT_TIMEOUT) RUN_TIMEOUT=$(SLOW_RUN_TIMEOUT) FILTER="$(FILTER)" \
-		$(CI)/run/test-faults
-
-test-kcsan: deps ## The racing tests and concurrent fuzzing under KCSAN, ours vs the reference
-	$(Q)ACCEL=$(ACCEL) BOOT_TIMEOUT=$(SLOW_BOOT_TIMEOUT) RUN_TIMEOUT=$(SLOW_RUN_TIMEOUT) $(CI)/run/test-kcsan
-
 reference: ## Run the suite on the unpatched pinned kernel (same as PATCHES=none)
 	$(Q)$(MAKE) run PATCHES=none
 
@@ -274,15 +254,66 @@ TEST_SHORT_KERNELS := none:y series:y
 test-short: deps ## What CI runs on a non-default line: suite on ours (USERNS=y) and the reference; ABI
 	$(Q)MAKE="$(SUBMAKE)" $(CI)/run/make-test --short $(TEST_SHORT_KERNELS)
 
+test-m32: $(IMAGE) $(RUN_INITRAMFS32) ## The suite built -m32 (i386 ABI: compat and 16-bit id calls, Abi32) on the kernel (FILTER=)
+	$(Q)$(CI)/build/check-stamp $(SRC) $(KBUILD)
+	$(Q)$(call suite_guest,$(VARIANT32),$(RUN_INITRAMFS32),kunit.enable=0 ); \
+	$(call summary_of,$(VARIANT32)) exit $${rc:-0}
+
+kselftest: deps ## The kernel's user-namespace selftests in the guest, ours vs the reference (KERNEL_SRC=)
+	$(Q)KERNEL_SRC="$(KERNEL_SRC)" ACCEL=$(ACCEL) BOOT_TIMEOUT=$(BOOT_TIMEOUT) RUN_TIMEOUT=$(RUN_TIMEOUT) \
+		$(CI)/run/kselftest
+
+test-clients: deps ## Real clients in the guest (newuidmap, unshare, setfacl, setcap, chattr), ours vs the reference
+	$(Q)ACCEL=$(ACCEL) BOOT_TIMEOUT=$(BOOT_TIMEOUT) RUN_TIMEOUT=$(RUN_TIMEOUT) FILTER="$(FILTER)" \
+		$(CI)/run/test-clients
+
+# The debug kernels of test-debug, test-faults and test-kcsan boot and run slower: their
+# timeouts default longer, and BOOT_TIMEOUT=/RUN_TIMEOUT= given still win.
+SLOW_BOOT_TIMEOUT := $(if $(filter file,$(origin BOOT_TIMEOUT)),300,$(BOOT_TIMEOUT))
+SLOW_RUN_TIMEOUT := $(if $(filter file,$(origin RUN_TIMEOUT)),3600,$(RUN_TIMEOUT))
+
+test-faults: deps ## Every allocation of the map writes, unshare, clone, setns, map reads failed in turn, ours vs the reference
+	$(Q)ACCEL=$(ACCEL) BOOT_TIMEOUT=$(SLOW_BOOT_TIMEOUT) RUN_TIMEOUT=$(SLOW_RUN_TIMEOUT) FILTER="$(FILTER)" \
+		$(CI)/run/test-faults
+
+test-kcsan: deps ## The racing tests and concurrent fuzzing under KCSAN, ours vs the reference
+	$(Q)ACCEL=$(ACCEL) BOOT_TIMEOUT=$(SLOW_BOOT_TIMEOUT) RUN_TIMEOUT=$(SLOW_RUN_TIMEOUT) $(CI)/run/test-kcsan
+
+# KUnit ran when the suite booted this kernel; here it would only add boot time.
+fuzz: $(IMAGE) $(INITRAMFS) ## Differential map-write fuzzing in the guest (FUZZ_WRITES=, FUZZ_SEED=, FUZZ_JOBS=)
+	$(Q)$(TOP)/qemu/run --mode fuzz --label fuzz-$(VARIANT) \
+		--kernel $(IMAGE) --initrd $(INITRAMFS) --out $(O)/fuzz/$(VARIANT) \
+		--accel $(ACCEL) --timeout $(RUN_TIMEOUT) \
+		--append "kunit.enable=0 harness.args=--writes=$(FUZZ_WRITES)$(if $(FUZZ_SEED),$(comma)--seed=$(FUZZ_SEED))$(if $(FUZZ_JOBS),$(comma)--jobs=$(FUZZ_JOBS))"
+
+fuzz-smoke: ## 5000 fuzzed writes (part of make test)
+	$(Q)$(MAKE) fuzz FUZZ_WRITES=5000
+
+test-debug: deps ## The suite and 5000 fuzzed writes on the debug kernel (KASAN, lockdep, ...)
+	$(Q)rc=0; \
+	$(MAKE) run DEBUG=1 BOOT_TIMEOUT=$(SLOW_BOOT_TIMEOUT) RUN_TIMEOUT=$(SLOW_RUN_TIMEOUT) || rc=1; \
+	$(MAKE) fuzz DEBUG=1 FUZZ_WRITES=$${FUZZ_WRITES:-5000} RUN_TIMEOUT=$(SLOW_RUN_TIMEOUT) || rc=1; \
+	exit $$rc
+
+mutate: deps ## Mutation testing of the series: each of ci/series/mutants.json built, booted, tested (MUTANT=a,b)
+	$(Q)$(MAKE) tree PATCHES=series
+	$(Q)$(MAKE) initramfs $(INITRAMFS32)
+	$(Q)$(CI)/series/mutate $(if $(MUTANT),--only $(MUTANT))
+
+mutate-list: ## The mutants of ci/series/mutants.json, each with the behaviour it breaks
+	$(Q)O=$(O) $(CI)/series/mutate --list
+
 test-host: $(TESTBIN) fetch ## Host-side tests of the harness itself (ctest)
 	$(Q)$(MAKE) host-tests-only
 
 # The host tests alone: the suite binary is built and the kernel fetched.
 # make test runs them in the background, beside the guests: they mostly wait.
+# They test the harness with its default knobs (GCC's variant names), also
+# when make test LLVM=1 runs them.
 host-tests-only:
 	$(Q)$(call cmake_dir,$(CI)/tests,$(O)/host-tests)
 	$(Q)cmake -S $(CI)/tests -B $(O)/host-tests -DSUITE_BIN=$(TESTBIN) -DKERNEL_GIT=$(O)/src/linux.git >$(O)/host-tests.log
-	$(Q)ctest --test-dir $(O)/host-tests --output-on-failure -j$(JOBS) $(if $(filter 1,$(V)),-V) \
+	$(Q)LLVM= ctest --test-dir $(O)/host-tests --output-on-failure -j$(JOBS) $(if $(filter 1,$(V)),-V) \
 		--output-junit $(O)/host-tests/junit.xml
 
 test-slow: ## Slow host tests: bisects, a foreign tree, lava-run, ABI checks on the old series (~45 min)
@@ -307,7 +338,7 @@ $(IMAGE): FORCE
 	$(Q)$(MAKE) config
 	$(Q)$(CI)/build/build-kernel $(SRC) $(KBUILD)
 
-tests: $(TESTBIN) ## Build the static GoogleTest binary for the guest
+suite: $(TESTBIN) ## Build the suite: the static GoogleTest binary for the guest
 
 # cmake_dir SRC BUILD: a cmake build directory belongs to one source
 # directory; when another checkout's (a clone sharing O=) holds BUILD,
@@ -330,7 +361,7 @@ suite_build = exec 9>$(1).lock; flock 9; \
 $(TESTBIN): FORCE | deps
 	$(Q)$(call suite_build,$(TESTS_BUILD),$(SUITE_CMAKE_ARGS),)
 
-tests-m32: $(TESTBIN32) ## Build the suite and the set-id probe for the i386 ABI (-m32)
+suite-m32: $(TESTBIN32) ## Build the suite and the set-id probe for the i386 ABI (-m32)
 
 $(TESTBIN32): FORCE | deps
 	$(Q)$(if $(SUITE_M32),,echo "error: the suite built -m32 is x86_64's i386 ABI; ARCH=$(ARCH) has none here" >&2; exit 2)
@@ -339,8 +370,6 @@ $(TESTBIN32): FORCE | deps
 $(IDPROBE32): $(TESTBIN32)
 
 initramfs: $(INITRAMFS) ## Pack busybox, the guest init, the suite, set-id probe, bench and fuzzer
-
-abi-module: $(ABI_CPIO) ## Build the non-GPL (CDDL) test module against the kernel
 
 storage-modules: $(STORAGE_CPIO) ## Build the disk drivers (ext4, loop, virtio_blk modules) for bench/kselftest
 
@@ -367,6 +396,17 @@ $(BENCHBIN) $(FUZZBIN) $(IDPROBE): $(TESTBIN)
 $(INITRAMFS): $(TESTBIN) $(BENCHBIN) $(FUZZBIN) $(IDPROBE) $(TOP)/qemu/init $(TOP)/qemu/mkinitramfs
 	$(Q)$(TOP)/qemu/mkinitramfs $@ $(TESTBIN) $(BENCHBIN) $(FUZZBIN) $(IDPROBE)
 
+##@ ABI
+abi-module: $(ABI_CPIO) ## Build the non-GPL (CDDL) test module against the kernel
+
+abi-check: deps ## Exports of ours vs the reference (Module.symvers, USERNS=y): none lost or relicensed
+	$(Q)$(MAKE) kernel PATCHES=series USERNS=y
+	$(Q)$(MAKE) kernel PATCHES=none USERNS=y
+	$(Q)$(CI)/series/abi-check $(O)/kbuild/$(call lib,variant_name ref y)/Module.symvers \
+		$(O)/kbuild/$(call lib,variant_name ours y)/Module.symvers \
+		| tee $(O)/abi-check$(ARCH_SUFFIX).txt | grep -v '^  ADDED' || { echo "  (whole report: $(O)/abi-check$(ARCH_SUFFIX).txt)"; exit 1; }
+	$(Q)echo "  ABI      added exports listed in $(O)/abi-check$(ARCH_SUFFIX).txt"
+
 ##@ Benchmark
 bench: deps ## stat matrix: ref/ours x USERNS=n/y x -Os/-O2, fstat/newfstatat/statx, 1..340 extents and runtime map shapes, ls -ln (FILES=, PASSES=, MAPS=uid)
 	$(Q)$(CI)/run/bench
@@ -377,34 +417,9 @@ bench-smoke: deps ## A tiny stat benchmark on our kernel (runs in make test; out
 profile-fstat: $(IMAGE) $(INITRAMFS) ## Instructions per kernel function in one stat call (EXTENTS=0|N, CALL=fstat|newfstatat|statx)
 	$(Q)$(CI)/run/profile-fstat $(KBUILD) $(or $(EXTENTS),0) $(or $(CALL),fstat)
 
-##@ Robustness
-# KUnit ran when the suite booted this kernel; here it would only add boot time.
-fuzz: $(IMAGE) $(INITRAMFS) ## Differential map-write fuzzing in the guest (FUZZ_WRITES=, FUZZ_SEED=, FUZZ_JOBS=)
-	$(Q)$(TOP)/qemu/run --mode fuzz --label fuzz-$(VARIANT) \
-		--kernel $(IMAGE) --initrd $(INITRAMFS) --out $(O)/fuzz/$(VARIANT) \
-		--accel $(ACCEL) --timeout $(RUN_TIMEOUT) \
-		--append "kunit.enable=0 harness.args=--writes=$(FUZZ_WRITES)$(if $(FUZZ_SEED),$(comma)--seed=$(FUZZ_SEED))$(if $(FUZZ_JOBS),$(comma)--jobs=$(FUZZ_JOBS))"
-
-fuzz-smoke: ## 5000 fuzzed writes (part of make test)
-	$(Q)$(MAKE) fuzz FUZZ_WRITES=5000
-
-test-debug: deps ## The suite and 5000 fuzzed writes on the debug kernel (KASAN, lockdep, ...)
-	$(Q)rc=0; \
-	$(MAKE) run DEBUG=1 BOOT_TIMEOUT=$(SLOW_BOOT_TIMEOUT) RUN_TIMEOUT=$(SLOW_RUN_TIMEOUT) || rc=1; \
-	$(MAKE) fuzz DEBUG=1 FUZZ_WRITES=$${FUZZ_WRITES:-5000} RUN_TIMEOUT=$(SLOW_RUN_TIMEOUT) || rc=1; \
-	exit $$rc
-
-mutate: deps ## Mutation testing of the series: each of ci/series/mutants.json built, booted, tested (MUTANT=a,b)
-	$(Q)$(MAKE) tree PATCHES=series
-	$(Q)$(MAKE) initramfs $(INITRAMFS32)
-	$(Q)$(CI)/series/mutate $(if $(MUTANT),--only $(MUTANT))
-
-mutate-list: ## The mutants of ci/series/mutants.json, each with the behaviour it breaks
-	$(Q)O=$(O) $(CI)/series/mutate --list
-
-##@ Regressions
+##@ Series
 check-series: deps ## Every prefix of the series: build (USERNS=y/n), boot, test; a table (FROM=N: from prefix N on)
-	$(Q)$(CI)/series/check-prefixes
+	$(Q)$(CI)/series/check-series
 
 MATRIX_ARCHS ?= x86_64 i386 arm64 riscv64 s390x
 MATRIX_COMPILERS ?= gcc
@@ -423,6 +438,25 @@ bisect: deps ## git bisect KERNEL_SRC=<git tree> GOOD=<rev> BAD=<rev> FILTER=<fi
 	$(Q)cd $(KERNEL_SRC) && git bisect start $(BAD) $(GOOD) && \
 		FILTER="$(FILTER)" O=$(O) git bisect run $(CI)/series/bisect-run; \
 		git bisect log | tail -n 3; git bisect reset >/dev/null
+
+apply: ## Apply the series onto KERNEL_SRC=<git tree> (git am -3); each patch: clean, 3-way or failed
+	$(Q)test -n "$(KERNEL_SRC)" || { echo "usage: make apply KERNEL_SRC=<kernel git tree>"; exit 2; }
+	$(Q)$(CI)/series/apply "$(KERNEL_SRC)"
+
+lines: ## The kernel lines, each with its queue and pinned kernel (LINE= selects one)
+	$(Q). $(CI)/lib.sh; for l in $(LINES); do ( . "$$(line_lock $$l)"; \
+		printf '  %-6s %-22s %-34s %s\n' "$$l$$([ $$l = $(firstword $(LINES)) ] && echo '*')" \
+		"$$(line_patch_dir $$l | sed 's|^$(TOP)/||')/series" "$$KERNEL_PKG=$$KERNEL_DEB_VERSION" \
+		"$${KERNEL_SUITE:-apt sources}$${KERNEL_FOLLOW:+ (follows the line)}" ); done
+
+lock-update: deps ## Pin the newest linux-source of LINE= the archive has (VERSION= another) in its kernel.lock
+	$(Q)$(CI)/build/fetch-kernel --update-lock $(call lib,line_lock $(LINE)) $(VERSION)
+
+check-patches: ## Series file vs patches/: missing files, unlisted patches, headers
+	$(Q)$(CI)/series/check-patches
+
+checkpatch: tree ## checkpatch.pl --strict from the pinned tree on every patch; fails on errors
+	$(Q)$(CI)/series/checkpatch $(SRC)
 
 ##@ LAVA
 LAVA_DIR := $(O)/lava
@@ -443,34 +477,6 @@ lava-run: deps ## Run one job here with lava-run, artifacts from file:// (JOB=su
 		{ echo "error: no job $(JOB); the jobs are: $$(cd $(LAVA_DIR)/local-jobs && ls | sed 's/.yaml$$//' | tr '\n' ' ')"; exit 2; }
 	$(Q)$(CI)/lab/lava-artifacts $(LAVA_DIR)/artifacts $$(sed -n 's/^  kernel: //p' $(LAVA_DIR)/local-jobs/$(JOB).yaml)
 	$(Q)$(CI)/lab/lava-local $(LAVA_DIR)/local-jobs/$(JOB).yaml $(LAVA_DIR)/run/$(JOB)
-
-##@ Patches
-apply: ## Apply the series onto KERNEL_SRC=<git tree> (git am -3); each patch: clean, 3-way or failed
-	$(Q)test -n "$(KERNEL_SRC)" || { echo "usage: make apply KERNEL_SRC=<kernel git tree>"; exit 2; }
-	$(Q)$(CI)/series/apply "$(KERNEL_SRC)"
-
-lines: ## The kernel lines, each with its queue and pinned kernel (LINE= selects one)
-	$(Q). $(CI)/lib.sh; for l in $(LINES); do ( . "$$(line_lock $$l)"; \
-		printf '  %-6s %-22s %-34s %s\n' "$$l$$([ $$l = $(firstword $(LINES)) ] && echo '*')" \
-		"$$(line_patch_dir $$l | sed 's|^$(TOP)/||')/series" "$$KERNEL_PKG=$$KERNEL_DEB_VERSION" \
-		"$${KERNEL_SUITE:-apt sources}$${KERNEL_FOLLOW:+ (follows the line)}" ); done
-
-lock-update: deps ## Pin the newest linux-source of LINE= the archive has (VERSION= another) in its kernel.lock
-	$(Q)$(CI)/build/fetch-kernel --update-lock $(call lib,line_lock $(LINE)) $(VERSION)
-
-check-patches: ## Series file vs patches/: missing files, unlisted patches, headers
-	$(Q)$(CI)/series/lint
-
-abi-check: deps ## Exports of ours vs the reference (Module.symvers, USERNS=y): none lost or relicensed
-	$(Q)$(MAKE) kernel PATCHES=series USERNS=y
-	$(Q)$(MAKE) kernel PATCHES=none USERNS=y
-	$(Q)$(CI)/series/abi-check $(O)/kbuild/ref-userns-y$(ARCH_SUFFIX)/Module.symvers \
-		$(O)/kbuild/ours-userns-y$(ARCH_SUFFIX)/Module.symvers \
-		| tee $(O)/abi-check$(ARCH_SUFFIX).txt | grep -v '^  ADDED' || { echo "  (whole report: $(O)/abi-check$(ARCH_SUFFIX).txt)"; exit 1; }
-	$(Q)echo "  ABI      added exports listed in $(O)/abi-check$(ARCH_SUFFIX).txt"
-
-checkpatch: tree ## checkpatch.pl --strict from the pinned tree on every patch; fails on errors
-	$(Q)$(CI)/series/checkpatch $(SRC)
 
 ##@ Housekeeping
 clean: ## Remove LINE's results and the suite's builds, shared by every line (keeps kernels, source)
@@ -516,7 +522,7 @@ help: ## Show this help
 	@echo "usage: make [target] [KNOB=value ...]"
 	@awk 'BEGIN {FS = ":.*## "} \
 		/^##@/ {printf "\n%s\n", substr($$0, 5)} \
-		/^[a-z][a-zA-Z_-]*:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+		/^[a-z][a-zA-Z0-9_-]*:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
 	@echo "Knobs"
 	@sed -n 's/^#: /  /p' $(MAKEFILE_LIST)
