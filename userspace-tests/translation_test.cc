@@ -257,7 +257,8 @@ TEST_F(Translation, StatTranslatesUidAndGidThroughTheirOwnMaps)
 {
 	ScratchFile mapped("xlate-split", 100003, 200007, 0644);
 	ScratchFile swapped("xlate-swapped", 200003, 100007, 0644);
-	ASSERT_TRUE(mapped.ok() && swapped.ok());
+	ASSERT_THAT(mapped.status(), ErrnoIs(0));
+	ASSERT_THAT(swapped.status(), ErrnoIs(0));
 	std::string a = mapped.path(), b = swapped.path();
 	EXPECT_EQ(RunInNamespaceWithMaps("0 100000 10\n", "0 200000 10\n", [a, b] {
 		struct stat st;
@@ -493,7 +494,11 @@ TEST_F(Translation, EveryStatCallTranslatesTheEdgesOfOneExtentMaps)
 	ScratchFile past("xlate-one-past", 100010, 200010, 0644);
 	ScratchFile below("xlate-one-below", 99999, 199999, 0644);
 	ScratchFile mixed("xlate-one-mixed", 100004, 200010, 0644);
-	ASSERT_TRUE(first.ok() && last.ok() && past.ok() && below.ok() && mixed.ok());
+	ASSERT_THAT(first.status(), ErrnoIs(0));
+	ASSERT_THAT(last.status(), ErrnoIs(0));
+	ASSERT_THAT(past.status(), ErrnoIs(0));
+	ASSERT_THAT(below.status(), ErrnoIs(0));
+	ASSERT_THAT(mixed.status(), ErrnoIs(0));
 	EXPECT_EQ(RunInNamespaceWithMaps("0 100000 10\n", "0 200000 10\n", [&] {
 		int bad = CheckEveryStatCall(first.path(), 0, 0) +
 			  CheckEveryStatCall(last.path(), 9, 9) +
@@ -511,7 +516,8 @@ TEST_F(Translation, EveryStatCallSearchesAMapOfSeveralExtentsBesideAOneExtentMap
 {
 	ScratchFile second("xlate-mixed-second", 300002, 300003, 0644);
 	ScratchFile first("xlate-mixed-first", 100001, 200001, 0644);
-	ASSERT_TRUE(second.ok() && first.ok());
+	ASSERT_THAT(second.status(), ErrnoIs(0));
+	ASSERT_THAT(first.status(), ErrnoIs(0));
 	struct Shape {
 		const char *uid_map, *gid_map;
 		unsigned second_uid, second_gid, first_uid, first_gid;
