@@ -102,15 +102,11 @@ TEST_F(MapDisplay, EachFileShowsItsOwnMap)
 // the gid map, each its own.
 TEST_F(MapDisplay, ReaderInsideSeesParentIds)
 {
-	UsernsChild child([] {
+	EXPECT_EQ(RunInNamespaceWithMaps("0 100000 10\n", "0 200000 10\n", [] {
 		CHILD_CHECK_EQ(ReadFile("/proc/self/uid_map").value_or(""), Line(0, 100000, 10));
 		CHILD_CHECK_EQ(ReadFile("/proc/self/gid_map").value_or(""), Line(0, 200000, 10));
 		return 0;
-	});
-	ASSERT_EQ(child.setup_error(), 0);
-	ASSERT_THAT(child.WriteMap("uid_map", "0 100000 10\n"), ErrnoIs(0));
-	ASSERT_THAT(child.WriteMap("gid_map", "0 200000 10\n"), ErrnoIs(0));
-	EXPECT_EQ(child.Finish(), 0);
+	}), 0);
 }
 
 // Each map of an inner namespace nested in outer, where outer maps uids
@@ -246,15 +242,11 @@ TEST_F(MapDisplay, MappedSiblingSeesLowerIdsThroughItsOwnMaps)
 	ASSERT_THAT(target.WriteMap("uid_map", "0 100000 1\n"), ErrnoIs(0));
 	ASSERT_THAT(target.WriteMap("gid_map", "0 100000 1\n"), ErrnoIs(0));
 	pid_t tpid = target.pid();
-	UsernsChild sibling([tpid] {
+	EXPECT_EQ(RunInNamespaceWithMaps("200 100000 1\n", "200 100000 1\n", [tpid] {
 		CHILD_CHECK_EQ(ReadFile(ProcPath(tpid, "uid_map")).value_or(""), Line(0, 200, 1));
 		CHILD_CHECK_EQ(ReadFile(ProcPath(tpid, "gid_map")).value_or(""), Line(0, 200, 1));
 		return 0;
-	});
-	ASSERT_EQ(sibling.setup_error(), 0);
-	ASSERT_THAT(sibling.WriteMap("uid_map", "200 100000 1\n"), ErrnoIs(0));
-	ASSERT_THAT(sibling.WriteMap("gid_map", "200 100000 1\n"), ErrnoIs(0));
-	EXPECT_EQ(sibling.Finish(), 0);
+	}), 0);
 	EXPECT_EQ(target.Finish(), 0);
 }
 

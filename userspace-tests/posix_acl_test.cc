@@ -214,14 +214,10 @@ TEST_F(PosixAcl, EntriesThroughAnIdmappedMountComposeWithTheReadersMaps)
 				    {kOther, 0, kUndefined}});
 	ASSERT_EQ(setxattr(f.path(), kAccess, acl.data(), acl.size(), 0), 0) << strerror(errno);
 	int t = f.tree();
-	UsernsChild reader([t] {
+	EXPECT_EQ(RunInNamespaceWithMaps("0 2000 10\n", "0 3000 10\n", [t] {
 		CHILD_CHECK_EQ(NamedEntries(t, "acl-composed", kAccess), "u:2 u:4294967295 g:3");
 		return 0;
-	});
-	ASSERT_EQ(reader.setup_error(), 0);
-	ASSERT_THAT(reader.WriteMap("uid_map", "0 2000 10\n"), ErrnoIs(0));
-	ASSERT_THAT(reader.WriteMap("gid_map", "0 3000 10\n"), ErrnoIs(0));
-	EXPECT_EQ(reader.Finish(), 0);
+	}), 0);
 }
 
 // On a filesystem mounted inside a namespace whose maps have two extents,
@@ -232,7 +228,7 @@ TEST_F(PosixAcl, EntriesOnAFilesystemMountedInANamespaceWithTwoExtents)
 {
 	const char *dir = "/tmp/acl-fs-in-ns";
 	ASSERT_TRUE(mkdir(dir, 0755) == 0 || errno == EEXIST);
-	UsernsChild child([dir] {
+	EXPECT_EQ(RunInNamespaceWithMaps("0 100000 10\n100 110000 10\n", "0 200000 10\n100 210000 10\n", [dir] {
 		CHILD_CHECK_OK(BecomeRootInNamespace());
 		CHILD_CHECK_EQ(unshare(CLONE_NEWNS), 0);
 		CHILD_CHECK_EQ(mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr), 0);
@@ -243,10 +239,6 @@ TEST_F(PosixAcl, EntriesOnAFilesystemMountedInANamespaceWithTwoExtents)
 		CHILD_CHECK_EQ(setxattr(file.c_str(), kAccess, acl.data(), acl.size(), 0), 0);
 		CHILD_CHECK_EQ(NamedEntries(AT_FDCWD, file.c_str(), kAccess), "u:100 g:105");
 		return 0;
-	});
-	ASSERT_EQ(child.setup_error(), 0);
-	ASSERT_THAT(child.WriteMap("uid_map", "0 100000 10\n100 110000 10\n"), ErrnoIs(0));
-	ASSERT_THAT(child.WriteMap("gid_map", "0 200000 10\n100 210000 10\n"), ErrnoIs(0));
-	EXPECT_EQ(child.Finish(), 0);
+	}), 0);
 	rmdir(dir);
 }

@@ -221,17 +221,13 @@ TEST_F(Translation, NonZeroInsideIdMappedOntoTheCallerReadsAsThatId)
 TEST_F(Translation, RootOwnedFileShowsOverflowUidWhenZeroUnmapped)
 {
 	ASSERT_EQ(getuid(), 0u) << "the suite runs as root in the guest";
-	UsernsChild child([] {
+	EXPECT_EQ(RunInNamespaceWithMaps("1000 1000 1\n", "1000 1000 1\n", [] {
 		struct stat st;
 		CHILD_CHECK_EQ(stat("/", &st), 0);
 		CHILD_CHECK_EQ(st.st_uid, kOverflowUid);
 		CHILD_CHECK_EQ(st.st_gid, kOverflowGid);
 		return 0;
-	});
-	ASSERT_EQ(child.setup_error(), 0);
-	ASSERT_THAT(child.WriteMap("uid_map", "1000 1000 1\n"), ErrnoIs(0));
-	ASSERT_THAT(child.WriteMap("gid_map", "1000 1000 1\n"), ErrnoIs(0));
-	EXPECT_EQ(child.Finish(), 0);
+	}), 0);
 }
 
 
@@ -350,37 +346,37 @@ TEST_F(Translation, ChownToUnmappedIdIsEinval)
 	EXPECT_EQ(st.st_uid, 100003u);
 }
 
-// A file created inside is owned, outside, by the kernel ids the creator's
-// ids map to.
-TEST_F(Translation, FileCreatedInsideOwnedByMappedKernelIds)
+// A file created inside is owned, outside, by the creator's kernel ids,
+// which inside read as the ids they map to: a creator of ids 3:4 in a
+// namespace mapping 0..9 to 200000.. makes a file of 200003:200004. One
+// whose kernel ids (0:0, the suite's) its namespace does not map still
+// creates files on a filesystem of the initial namespace: owned by 0:0
+// outside, shown as the overflow ids inside.
+TEST_F(Translation, FileCreatedInsideIsOwnedByTheCreatorsKernelIds)
 {
-	ScratchDir dir("xlate-created", 0, 0, 01777);
-	ASSERT_THAT(dir.status(), ErrnoIs(0));
-	std::string path = dir / "f";
-	EXPECT_EQ(RunInMappedNamespace(200000, 10, [path] {
-		CHILD_CHECK_EQ(setresgid(4, 4, 4), 0);
-		CHILD_CHECK_EQ(setresuid(3, 3, 3), 0);
-		CHILD_CHECK_EQ(CreateFile(path), 0);
-		return 0;
-	}, false), 0);
-	EXPECT_EQ(OwnerOf(AT_FDCWD, path), "200003:200004");
-}
-
-// A process whose ids the namespace does not map still creates files on a
-// filesystem of the initial namespace: owned by its kernel ids outside,
-// shown as the overflow ids inside.
-TEST_F(Translation, FileCreatedWithUnmappedIdsKeepsKernelOwner)
-{
-	ScratchDir dir("xlate-unmapped-create", 0, 0, 01777);
-	ASSERT_THAT(dir.status(), ErrnoIs(0));
-	std::string path = dir / "f";
-	// The child's kernel ids are 0; map something else.
-	EXPECT_EQ(RunInMappedNamespace(100000, 10, [path] {
-		CHILD_CHECK_EQ(CreateFile(path), 0);
-		CHILD_CHECK_EQ(OwnerOf(AT_FDCWD, path), kOverflowOwner);
-		return 0;
-	}, false), 0);
-	EXPECT_EQ(OwnerOf(AT_FDCWD, path), "0:0");
+	struct Creator {
+		const char *name;
+		unsigned base;
+		id_t uid, gid;  // set inside first, or left unmapped when -1
+		std::string outside, inside;
+	};
+	for (const Creator &c : {Creator{"mapped", 200000, 3, 4, "200003:200004", "3:4"},
+				 Creator{"unmapped", 100000, (id_t)-1, (id_t)-1, "0:0", kOverflowOwner}}) {
+		SCOPED_TRACE(c.name);
+		ScratchDir dir("xlate-created", 0, 0, 01777);
+		ASSERT_THAT(dir.status(), ErrnoIs(0));
+		std::string path = dir / "f";
+		EXPECT_EQ(RunInMappedNamespace(c.base, 10, [&c, path] {
+			if (c.uid != (id_t)-1) {
+				CHILD_CHECK_EQ(setresgid(c.gid, c.gid, c.gid), 0);
+				CHILD_CHECK_EQ(setresuid(c.uid, c.uid, c.uid), 0);
+			}
+			CHILD_CHECK_EQ(CreateFile(path), 0);
+			CHILD_CHECK_EQ(OwnerOf(AT_FDCWD, path), c.inside);
+			return 0;
+		}, false), 0);
+		EXPECT_EQ(OwnerOf(AT_FDCWD, path), c.outside);
+	}
 }
 
 // Maps compose across two levels: inner 0 -> outer 10 -> kernel 100010.
@@ -415,30 +411,19 @@ TEST_F(Translation, NestedMapsComposeAcrossThreeLevels)
 	ScratchFile f("xlate-nested3", 100111, 100111, 0644);
 	ASSERT_THAT(f.status(), ErrnoIs(0));
 	std::string path = f.path();
-	UsernsChild l1([path] {
-		CHILD_CHECK_OK(BecomeRootInNamespace());
-		UsernsChild l2([path] {
+	// Each level's child exits with the status of the level below it.
+	EXPECT_EQ(RunInMappedNamespace(100000, 1000, [path] {
+		return RunInNamespaceWithMaps("0 100 100\n", "0 100 100\n", [path] {
 			CHILD_CHECK_OK(BecomeRootInNamespace());
-			UsernsChild l3([path] {
+			return RunInNamespaceWithMaps("0 10 10\n", "0 10 10\n", [path] {
 				struct stat st;
 				CHILD_CHECK_EQ(stat(path.c_str(), &st), 0);
 				CHILD_CHECK_EQ(st.st_uid, 1);
 				CHILD_CHECK_EQ(getuid(), kOverflowUid);
 				return 0;
 			});
-			CHILD_CHECK_EQ(l3.setup_error(), 0);
-			CHILD_CHECK_OK(l3.WriteMap("uid_map", "0 10 10\n"));
-			CHILD_CHECK_OK(l3.WriteMap("gid_map", "0 10 10\n"));
-			return l3.Finish();
 		});
-		CHILD_CHECK_EQ(l2.setup_error(), 0);
-		CHILD_CHECK_OK(l2.WriteMap("uid_map", "0 100 100\n"));
-		CHILD_CHECK_OK(l2.WriteMap("gid_map", "0 100 100\n"));
-		return l2.Finish();
-	});
-	ASSERT_EQ(l1.setup_error(), 0);
-	MapRange(l1, 100000, 1000);
-	EXPECT_EQ(l1.Finish(), 0);
+	}), 0);
 }
 
 // With more than five extents (the sorted-array path) both directions
@@ -532,17 +517,11 @@ TEST_F(Translation, EveryStatCallSearchesAMapOfSeveralExtentsBesideAOneExtentMap
 	};
 	for (const Shape &sh : shapes) {
 		SCOPED_TRACE(std::string("uid_map ") + sh.uid_map);
-		UsernsChild child([&] {
+		EXPECT_EQ(RunInNamespaceWithMaps(sh.uid_map, sh.gid_map ? sh.gid_map : "", [&] {
 			int bad = CheckEveryStatCall(second.path(), sh.second_uid, sh.second_gid) +
 				  CheckEveryStatCall(first.path(), sh.first_uid, sh.first_gid);
 			return bad ? 1 : 0;
-		});
-		ASSERT_EQ(child.setup_error(), 0);
-		ASSERT_THAT(child.WriteMap("uid_map", sh.uid_map), ErrnoIs(0));
-		if (sh.gid_map) {
-			ASSERT_THAT(child.WriteMap("gid_map", sh.gid_map), ErrnoIs(0));
-		}
-		EXPECT_EQ(child.Finish(), 0);
+		}), 0);
 	}
 }
 
@@ -627,7 +606,7 @@ TEST_F(Translation, EveryStatCallTranslatesTheMapShapesRuntimesWrite)
 								      gids[i % gids.size()], 0644));
 			ASSERT_THAT(files.back()->status(), ErrnoIs(0)) << name;
 		}
-		UsernsChild child([&] {
+		EXPECT_EQ(RunInNamespaceWithMaps(sh.uid_map, sh.gid_map ? sh.gid_map : "", [&] {
 			int bad = 0;
 			for (size_t i = 0; i < n; i++)
 				bad += CheckEveryStatCall(
@@ -635,13 +614,7 @@ TEST_F(Translation, EveryStatCallTranslatesTheMapShapesRuntimesWrite)
 					SeenThrough(sh.uid_map, uids[i % uids.size()], kOverflowUid),
 					SeenThrough(sh.gid_map, gids[i % gids.size()], kOverflowGid));
 			return bad ? 1 : 0;
-		});
-		ASSERT_EQ(child.setup_error(), 0);
-		ASSERT_THAT(child.WriteMap("uid_map", sh.uid_map), ErrnoIs(0));
-		if (sh.gid_map) {
-			ASSERT_THAT(child.WriteMap("gid_map", sh.gid_map), ErrnoIs(0));
-		}
-		EXPECT_EQ(child.Finish(), 0);
+		}), 0);
 	}
 }
 

@@ -204,6 +204,8 @@ int RunInNamespaceWithMaps(std::string_view uid_map, std::string_view gid_map,
 		return kSetupFailed;
 	}
 	for (auto [map, text] : {std::pair{"uid_map", uid_map}, {"gid_map", gid_map}}) {
+		if (text.empty())
+			continue;
 		Status written = child.WriteMap(map, text);
 		if (!written.ok()) {
 			fprintf(stderr, "writing %s: %s\n", map, ErrnoName(written.error()).c_str());

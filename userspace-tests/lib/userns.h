@@ -130,8 +130,9 @@ Status BecomeRootInNamespace();
 void MapRange(const UsernsChild &child, unsigned base, unsigned count);
 
 // Runs body in a forked child inside a new namespace whose uid and gid
-// maps the parent writes first: the child's exit status, or kSetupFailed
-// (the failed step printed) when the namespace or a map could not be made.
+// maps the parent writes first (an empty text leaves that map unwritten):
+// the child's exit status, or kSetupFailed (the failed step printed) when
+// the namespace or a map could not be made.
 int RunInNamespaceWithMaps(std::string_view uid_map, std::string_view gid_map,
 			   const std::function<int()> &body);
 
