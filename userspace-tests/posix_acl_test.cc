@@ -28,6 +28,7 @@
 #include "fd.h"
 #include "file_status.h"
 #include "idmapped_tree.h"
+#include "scratch_dir.h"
 #include "scratch_file.h"
 #include "userns.h"
 
@@ -39,15 +40,12 @@ constexpr unsigned kUidBase = 100000, kGidBase = 200000;
 // kUidBase.. and gids 0..999 to kGidBase..: its exit status.
 int InSplitNamespace(const std::function<int()> &fn)
 {
-	UsernsChild child([&] {
+	std::string uid_map = "0 " + std::to_string(kUidBase) + " 1000\n";
+	std::string gid_map = "0 " + std::to_string(kGidBase) + " 1000\n";
+	return RunInNamespaceWithMaps(uid_map, gid_map, [&] {
 		CHILD_CHECK_OK(BecomeRootInNamespace());
 		return fn();
 	});
-	if (child.setup_error() ||
-	    !child.WriteMap("uid_map", "0 " + std::to_string(kUidBase) + " 1000\n").ok() ||
-	    !child.WriteMap("gid_map", "0 " + std::to_string(kGidBase) + " 1000\n").ok())
-		return -1;
-	return child.Finish();
 }
 
 }  // namespace
@@ -107,25 +105,17 @@ TEST_F(PosixAcl, EntryForAnUnmappedIdIsEinval)
 // file created in the directory inherits its entries.
 TEST_F(PosixAcl, DefaultAclSetInsideIsInheritedInKernelIds)
 {
-	const char *dir = "/tmp/acl-default";
-	rmdir((std::string(dir) + "/f").c_str());
-	unlink((std::string(dir) + "/f").c_str());
-	rmdir(dir);
-	ASSERT_EQ(mkdir(dir, 0755), 0);
-	ASSERT_EQ(chown(dir, kUidBase, kGidBase), 0);
-	EXPECT_EQ(InSplitNamespace([dir] {
+	ScratchDir dir("acl-default", kUidBase, kGidBase, 0755);
+	ASSERT_THAT(dir.status(), ErrnoIs(0));
+	std::string d = dir.path(), file = dir / "f";
+	EXPECT_EQ(InSplitNamespace([d, file] {
 		std::string acl = NamedAcl(5, 7);
-		CHILD_CHECK_EQ(setxattr(dir, kDefault, acl.data(), acl.size(), 0), 0);
-		FileDescriptor f(open((std::string(dir) + "/f").c_str(), O_CREAT | O_WRONLY | O_CLOEXEC,
-				      0644));
-		CHILD_CHECK(f.valid());
+		CHILD_CHECK_EQ(setxattr(d.c_str(), kDefault, acl.data(), acl.size(), 0), 0);
+		CHILD_CHECK_EQ(CreateFile(file), 0);
 		return 0;
 	}), 0);
-	std::string file = std::string(dir) + "/f";
-	EXPECT_EQ(NamedEntries(AT_FDCWD, dir, kDefault), "u:100005 g:200007");
+	EXPECT_EQ(NamedEntries(AT_FDCWD, d.c_str(), kDefault), "u:100005 g:200007");
 	EXPECT_EQ(NamedEntries(AT_FDCWD, file.c_str(), kAccess), "u:100005 g:200007");
-	unlink(file.c_str());
-	rmdir(dir);
 }
 
 // Through an idmapped mount an ACL's entries are shown mapped down by the
@@ -226,19 +216,19 @@ TEST_F(PosixAcl, EntriesThroughAnIdmappedMountComposeWithTheReadersMaps)
 // second extent of their maps, and shows them as 100 and 105.
 TEST_F(PosixAcl, EntriesOnAFilesystemMountedInANamespaceWithTwoExtents)
 {
-	const char *dir = "/tmp/acl-fs-in-ns";
-	ASSERT_TRUE(mkdir(dir, 0755) == 0 || errno == EEXIST);
+	ScratchDir mountpoint("acl-fs-in-ns", 0, 0, 0755);
+	ASSERT_THAT(mountpoint.status(), ErrnoIs(0));
+	std::string dir = mountpoint.path();
 	EXPECT_EQ(RunInNamespaceWithMaps("0 100000 10\n100 110000 10\n", "0 200000 10\n100 210000 10\n", [dir] {
 		CHILD_CHECK_OK(BecomeRootInNamespace());
 		CHILD_CHECK_EQ(unshare(CLONE_NEWNS), 0);
 		CHILD_CHECK_EQ(mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr), 0);
-		CHILD_CHECK_EQ(mount("tmpfs", dir, "tmpfs", 0, "mode=0777"), 0);
-		std::string file = std::string(dir) + "/f";
-		CHILD_CHECK(FileDescriptor(open(file.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644)).valid());
+		CHILD_CHECK_EQ(mount("tmpfs", dir.c_str(), "tmpfs", 0, "mode=0777"), 0);
+		std::string file = dir + "/f";
+		CHILD_CHECK_EQ(CreateFile(file), 0);
 		std::string acl = NamedAcl(100, 105);
 		CHILD_CHECK_EQ(setxattr(file.c_str(), kAccess, acl.data(), acl.size(), 0), 0);
 		CHILD_CHECK_EQ(NamedEntries(AT_FDCWD, file.c_str(), kAccess), "u:100 g:105");
 		return 0;
 	}), 0);
-	rmdir(dir);
 }
