@@ -50,7 +50,7 @@ if [ -f "$TOP_DIR/qemu/arch/$GUEST_ARCH.sh" ]; then
 elif [ -f "$CI_DIR/build/arch/$GUEST_ARCH.sh" ]; then
 	# No guest: its names are empty.
 	GUEST_BOOTS= QEMU_SYSTEM= GUEST_CMDLINE= GUEST_ICOUNT_CMDLINE= GUEST_HOST_MACHINE=
-	SUITE_M32= BUSYBOX_DEB_ARCH= GUEST_MACHINE=() GUEST_TCG_CPU=() SUITE_CMAKE_ARGS=()
+	SUITE_M32= GUEST_DEB_ARCH= GUEST_MACHINE=() GUEST_TCG_CPU=() SUITE_CMAKE_ARGS=()
 	# shellcheck source=build/arch/i386.sh
 	. "$CI_DIR/build/arch/$GUEST_ARCH.sh"
 else
@@ -332,6 +332,62 @@ bundle_program() {
 	for lib in $(ldd "$prog" | grep -o '/[^ ]*'); do
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
+	done
+}
+
+# sysroot_path SYSROOT PATH: PATH with its symbolic links followed inside
+# SYSROOT, a tree of another architecture's packages (an absolute link
+# there names a file of SYSROOT, not of the host).
+sysroot_path() {
+	local root=$1 path=$2 link n=0
+	while [ -L "$root$path" ]; do
+		[ $((n += 1)) -le 16 ] || die "$root$path: too many levels of symbolic links"
+		link=$(readlink "$root$path")
+		case $link in
+		/*) path=$link ;;
+		*) path=$(dirname "$path")/$link ;;
+		esac
+	done
+	echo "$path"
+}
+
+# bundle_guest_program SYSROOT PROGRAM ROOT DEST: bundle_program for a
+# program of the guest's architecture, unpacked in SYSROOT
+# (ci/build/guest-packages), where ldd cannot run it: its ELF interpreter
+# and the libraries it needs (readelf's NEEDED, followed), taken from
+# SYSROOT's multiarch and plain library directories to the same paths
+# under ROOT.
+bundle_guest_program() {
+	local sysroot=$1 prog=$2 root=$3 dest=$4 triplet=${CROSS_COMPILE%-}
+	local file lib dir found interp
+	local -a todo
+	local -A seen=()
+	mkdir -p "$root$(dirname "$dest")"
+	file=$sysroot$(sysroot_path "$sysroot" "$prog")
+	[ -f "$file" ] || die "$prog is not in $sysroot: add its package to ci/build/guest-packages' list"
+	cp --preserve=mode "$file" "$root$dest"
+	interp=$(readelf -l "$file" | sed -n 's/.*program interpreter: \(.*\)]$/\1/p')
+	if [ -n "$interp" ]; then
+		mkdir -p "$root$(dirname "$interp")"
+		cp "$sysroot$(sysroot_path "$sysroot" "$interp")" "$root$interp" ||
+			die "$prog's interpreter $interp is not in $sysroot (libc6:$GUEST_DEB_ARCH)"
+	fi
+	todo=("$file")
+	while [ ${#todo[@]} -gt 0 ]; do
+		file=${todo[0]}
+		todo=("${todo[@]:1}")
+		for lib in $(readelf -d "$file" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+			[ -z "${seen[$lib]:-}" ] || continue
+			seen[$lib]=1
+			found=
+			for dir in "/lib/$triplet" "/usr/lib/$triplet" /lib /usr/lib; do
+				[ -e "$sysroot$dir/$lib" ] && found=$dir/$lib && break
+			done
+			[ -n "$found" ] || die "$lib, which $prog needs, is not in $sysroot: add its package to ci/build/guest-packages' list"
+			mkdir -p "$root$(dirname "$found")"
+			cp "$sysroot$(sysroot_path "$sysroot" "$found")" "$root$found"
+			todo+=("$root$found")
+		done
 	done
 }
 

@@ -27,6 +27,7 @@ SUITE_CMAKE_ARGS=(-DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=aarch64
 # No 32-bit suite: the AArch32 compat ABI would need a 32-bit Arm
 # toolchain and COMPAT kernels.
 SUITE_M32=
-# busybox-static for arm64, taken from the archive (ci/build/busybox).
-BUSYBOX_DEB_ARCH=arm64
+# The arm64 packages taken from the archive (ci/build/guest-packages):
+# busybox-static, and what the selftests link (libcap-ng) and run (mke2fs).
+GUEST_DEB_ARCH=arm64
 ARCH_PACKAGES="qemu-system-arm gcc-aarch64-linux-gnu g++-aarch64-linux-gnu"

@@ -34,6 +34,8 @@ GUEST_HOST_MACHINE=x86_64
 SUITE_CMAKE_ARGS=()
 # The suite also built -m32, for the i386 ABI (make test-m32).
 SUITE_M32=1
-BUSYBOX_DEB_ARCH=
+# Packages for a guest of another architecture (ci/build/guest-packages):
+# none, the host's own serve this one.
+GUEST_DEB_ARCH=
 # Debian packages this architecture adds to ci/build/deps'.
 ARCH_PACKAGES="qemu-system-x86"
