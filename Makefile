@@ -146,6 +146,7 @@ TESTS_BUILD ?= $(SUITE_OUT)/tests$(ARCH_SUFFIX)
 TESTBIN := $(TESTS_BUILD)/userns-tests
 BENCHBIN := $(TESTS_BUILD)/userns-bench
 FUZZBIN := $(TESTS_BUILD)/userns-fuzz
+PROGFUZZBIN := $(TESTS_BUILD)/userns-progfuzz
 IDPROBE := $(TESTS_BUILD)/userns-show-ids
 FUZZ_WRITES ?= 100000
 FUZZ_SEED ?=
@@ -190,7 +191,7 @@ FRAGMENTS := $(call lib,config_fragments $(USERNS) $(OPT) $(DEBUG)) $(EXTRA_FRAG
 STRICT_SKIPS := $(if $(and $(or $(filter ours,$(TREE)),$(filter 1,$(STAMPED))),$(filter y,$(USERNS))),1,0)
 
 .PHONY: all help lines compare deps fetch tree config kernel suite initramfs abi-module storage-modules abi-check run test bench bench-smoke \
-	apply lock-update test-short kselftest test-clients test-faults test-kcsan host-tests-only lava-jobs lava-artifacts lava-run test-host test-m32 suite-m32 test-slow mutate mutate-list reference profile-fstat check-series build-matrix shell gdb bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean clean-kernels distclean FORCE
+	apply lock-update test-short kselftest test-clients test-faults test-kcsan host-tests-only lava-jobs lava-artifacts lava-run test-host test-m32 suite-m32 test-slow mutate mutate-list reference profile-fstat progfuzz progfuzz-check check-series build-matrix shell gdb bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean clean-kernels distclean FORCE
 
 ##@ Run
 all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
@@ -286,6 +287,21 @@ fuzz: $(IMAGE) $(INITRAMFS) ## Differential map-write fuzzing in the guest (FUZZ
 		--accel $(ACCEL) --timeout $(RUN_TIMEOUT) \
 		--append "kunit.enable=0 harness.args=--writes=$(FUZZ_WRITES)$(if $(FUZZ_SEED),$(comma)--seed=$(FUZZ_SEED))$(if $(FUZZ_JOBS),$(comma)--jobs=$(FUZZ_JOBS))"
 
+# The program fuzzer's budget and seed (make progfuzz: 1000 programs;
+# make mutate: 1000 a mutant, 10000 with MUTATE_BY=progfuzz).
+PROGRAMS ?=
+SEED ?= 1
+MUTATE_BY ?=
+PROGFUZZ_JOBS ?= 2
+progfuzz: deps ## Generated namespace programs on ours and the reference, traces compared; a difference shrunk to a reproducer (PROGRAMS=, SEED=, PROGFUZZ_JOBS=)
+	$(Q)ACCEL=$(ACCEL) BOOT_TIMEOUT=$(BOOT_TIMEOUT) RUN_TIMEOUT=$(SLOW_RUN_TIMEOUT) PATCHES=$(PATCHES) \
+		$(CI)/run/progfuzz --programs=$(or $(PROGRAMS),1000) --seed=$(SEED) --jobs=$(PROGFUZZ_JOBS)
+
+progfuzz-check: deps ## Replay REPRO=<reproducer> on this kernel (PATCHES=) against the reference's trace it carries
+	$(Q)test -n "$(REPRO)" || { echo "usage: make progfuzz-check REPRO=<file from make progfuzz> [PATCHES=...]"; exit 2; }
+	$(Q)ACCEL=$(ACCEL) BOOT_TIMEOUT=$(BOOT_TIMEOUT) RUN_TIMEOUT=$(RUN_TIMEOUT) PATCHES=$(PATCHES) \
+		$(CI)/run/progfuzz --check=$(abspath $(REPRO))
+
 fuzz-smoke: ## 5000 fuzzed writes (part of make test)
 	$(Q)$(MAKE) fuzz FUZZ_WRITES=5000
 
@@ -295,10 +311,10 @@ test-debug: deps ## The suite and 5000 fuzzed writes on the debug kernel (KASAN,
 	$(MAKE) fuzz DEBUG=1 FUZZ_WRITES=$${FUZZ_WRITES:-5000} RUN_TIMEOUT=$(SLOW_RUN_TIMEOUT) || rc=1; \
 	exit $$rc
 
-mutate: deps ## Mutation testing of the series: each of ci/series/mutants.json built, booted, tested (MUTANT=a,b)
+mutate: deps ## Mutation testing of the series: each of ci/series/mutants.json built, booted, tested (MUTANT=a,b; MUTATE_BY=progfuzz)
 	$(Q)$(MAKE) tree PATCHES=series
-	$(Q)$(MAKE) initramfs $(INITRAMFS32)
-	$(Q)$(CI)/series/mutate $(if $(MUTANT),--only $(MUTANT))
+	$(Q)$(MAKE) initramfs $(if $(SUITE_M32),$(INITRAMFS32))
+	$(Q)MUTATE_BY=$(MUTATE_BY) PROGRAMS=$(PROGRAMS) SEED=$(SEED) $(CI)/series/mutate $(if $(MUTANT),--only $(MUTANT))
 
 mutate-list: ## The mutants of ci/series/mutants.json, each with the behaviour it breaks
 	$(Q)O=$(O) $(CI)/series/mutate --list
@@ -312,7 +328,7 @@ test-host: $(TESTBIN) fetch ## Host-side tests of the harness itself (ctest)
 # when make test LLVM=1 runs them.
 host-tests-only:
 	$(Q)$(call cmake_dir,$(CI)/tests,$(O)/host-tests)
-	$(Q)cmake -S $(CI)/tests -B $(O)/host-tests -DSUITE_BIN=$(TESTBIN) -DKERNEL_GIT=$(O)/src/linux.git >$(O)/host-tests.log
+	$(Q)cmake -S $(CI)/tests -B $(O)/host-tests -DSUITE_BIN=$(TESTBIN) -DPROGFUZZ_BIN=$(PROGFUZZBIN) -DKERNEL_GIT=$(O)/src/linux.git >$(O)/host-tests.log
 	$(Q)LLVM= ctest --test-dir $(O)/host-tests --output-on-failure -j$(JOBS) $(if $(filter 1,$(V)),-V) \
 		--output-junit $(O)/host-tests/junit.xml
 
@@ -391,10 +407,10 @@ $(RUN_INITRAMFS32): $(INITRAMFS32) $(filter-out $(INITRAMFS),$(RUN_PARTS))
 $(INITRAMFS32): $(TESTBIN32) $(IDPROBE32) $(TOP)/qemu/init $(TOP)/qemu/mkinitramfs
 	$(Q)$(TOP)/qemu/mkinitramfs $@ $(TESTBIN32) $(IDPROBE32)
 
-$(BENCHBIN) $(FUZZBIN) $(IDPROBE): $(TESTBIN)
+$(BENCHBIN) $(FUZZBIN) $(PROGFUZZBIN) $(IDPROBE): $(TESTBIN)
 
-$(INITRAMFS): $(TESTBIN) $(BENCHBIN) $(FUZZBIN) $(IDPROBE) $(TOP)/qemu/init $(TOP)/qemu/mkinitramfs
-	$(Q)$(TOP)/qemu/mkinitramfs $@ $(TESTBIN) $(BENCHBIN) $(FUZZBIN) $(IDPROBE)
+$(INITRAMFS): $(TESTBIN) $(BENCHBIN) $(FUZZBIN) $(PROGFUZZBIN) $(IDPROBE) $(TOP)/qemu/init $(TOP)/qemu/mkinitramfs
+	$(Q)$(TOP)/qemu/mkinitramfs $@ $(TESTBIN) $(BENCHBIN) $(FUZZBIN) $(PROGFUZZBIN) $(IDPROBE)
 
 ##@ ABI
 abi-module: $(ABI_CPIO) ## Build the non-GPL (CDDL) test module against the kernel
@@ -429,8 +445,8 @@ build-matrix: fetch ## The build robot's view: every arch x USERNS x prefix, W=1
 	$(Q)MATRIX_ARCHS="$(MATRIX_ARCHS)" MATRIX_COMPILERS="$(MATRIX_COMPILERS)" MATRIX_PREFIXES="$(MATRIX_PREFIXES)" \
 		RANDCONFIG_SEEDS="$(RANDCONFIG_SEEDS)" $(CI)/series/build-matrix
 
-bisect-series: deps ## First patch of the series failing FILTER='<gtest filter>'
-	$(Q)FILTER="$(FILTER)" $(CI)/series/bisect-series
+bisect-series: deps ## First patch of the series failing FILTER='<gtest filter>', or REPRO=<progfuzz reproducer>
+	$(Q)FILTER="$(FILTER)" REPRO="$(if $(REPRO),$(abspath $(REPRO)))" $(CI)/series/bisect-series
 
 bisect: deps ## git bisect KERNEL_SRC=<git tree> GOOD=<rev> BAD=<rev> FILTER=<filter>
 	$(Q)test -n "$(KERNEL_SRC)" -a -n "$(GOOD)" -a -n "$(BAD)" -a -n "$(FILTER)" || \

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+// The fuzzer's program generator (generate.h).
+#include "generate.h"
+
+#include <algorithm>
+#include <array>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+// The ids a generated operation starts from: the edges of the 16-bit and
+// 32-bit id spaces, the overflow id, the test user, the ranges runtimes
+// give to rootless containers; -1 (4294967295) is "no id".
+constexpr std::array<int64_t, 16> kEdgeIds = {
+	0, 1, 2, 1000, 65533, 65534, 65535, 65536, 100000, 100001, 165535, 165536,
+	1000000, 2147483647, 4294967294, 4294967295};
+
+class Generator {
+public:
+	explicit Generator(uint64_t seed) : rng_(seed) { live_[0] = true; }
+
+	Program Run(int ops)
+	{
+		Program p;
+		int n = 1 + Below(ops);
+		for (int i = 0; i < n; i++)
+			p.push_back(NextOp());
+		return p;
+	}
+
+private:
+	std::mt19937_64 rng_;
+	std::array<bool, kActors> live_{};
+	// Ids the program's maps named: generated ids land in them often.
+	std::vector<int64_t> seen_ids_;
+
+	int Below(int n) { return static_cast<int>(rng_() % static_cast<uint64_t>(n)); }
+	bool Chance(int percent) { return Below(100) < percent; }
+
+	// A live actor mostly; now and then any slot.
+	int Actor()
+	{
+		std::vector<int> live;
+		for (int a = 0; a < kActors; a++)
+			if (live_[a])
+				live.push_back(a);
+		if (live.empty() || Chance(3))
+			return Below(kActors);
+		return live[Below(live.size())];
+	}
+
+	int64_t Id()
+	{
+		if (!seen_ids_.empty() && Chance(45)) {
+			int64_t id = seen_ids_[Below(seen_ids_.size())];
+			// An id inside or just past a range the program mapped.
+			return std::clamp<int64_t>(id + Below(3) - (Chance(20) ? 1 : 0), 0, 4294967295);
+		}
+		if (Chance(10))
+			return static_cast<int64_t>(rng_() % 4294967296ull);
+		return kEdgeIds[Below(kEdgeIds.size())];
+	}
+
+	int64_t Count()
+	{
+		constexpr int64_t kCounts[] = {1, 1, 1, 2, 10, 1000, 65536, 4294967295, 4294967296};
+		if (Chance(10))
+			return 1 + static_cast<int64_t>(rng_() % 200000);
+		return kCounts[Below(std::size(kCounts))];
+	}
+
+	// A map's text: one or more "first lower count" lines, mostly well
+	// formed, sometimes bent in one of the ways the parser must refuse.
+	std::string MapText()
+	{
+		int extents = Chance(55) ? 1 : Chance(60) ? 2 + Below(4) : Chance(80) ? 6 + Below(3) : 9 + Below(340);
+		std::string text;
+		int64_t next = 0;
+		for (int i = 0; i < extents; i++) {
+			int64_t first = Chance(50) ? next : Id();
+			int64_t lower = Id();
+			int64_t count = Count();
+			next = first + count;
+			seen_ids_.push_back(first);
+			seen_ids_.push_back(lower);
+			text += std::to_string(first) + " " + std::to_string(lower) + " " + std::to_string(count) + "\n";
+		}
+		if (Chance(15))
+			Bend(&text);
+		return text;
+	}
+
+	void Bend(std::string *text)
+	{
+		switch (Below(9)) {
+		case 0: text->pop_back(); break;                  // no final newline
+		case 1: text->insert(0, " "); break;             // leading space
+		case 2: *text += "\n"; break;                    // an empty line
+		case 3: text->insert(text->size() - 1, " x"); break;  // trailing junk
+		case 4: text->replace(text->find(' '), 1, "\t"); break;
+		case 5: text->insert(0, "+"); break;
+		case 6: *text += *text; break;                   // every extent twice
+		case 7: text->insert(text->size() - 1, " 1"); break;  // a fourth field
+		default: text->replace(text->rfind(' ') + 1, std::string::npos, "0\n"); break;  // count 0
+		}
+	}
+
+	std::string SetgroupsText()
+	{
+		constexpr const char *kTexts[] = {"deny\n", "deny\n", "allow\n", "deny", "allow", "bogus\n", "deny\n\n"};
+		return kTexts[Below(std::size(kTexts))];
+	}
+
+	Op NextOp()
+	{
+		int roll = Below(100);
+		Op op;
+		op.actor = Actor();
+		if (roll < 12) {
+			op.kind = OpKind::kSpawn;
+			op.target = Below(kActors);
+			op.what = Chance(75) ? "newuser" : "fork";
+			if (live_[op.actor])
+				live_[op.target] = true;
+		} else if (roll < 36) {
+			op.kind = OpKind::kWrite;
+			op.target = Actor();
+			constexpr const char *kMaps[] = {"uid_map", "uid_map", "gid_map", "gid_map", "projid_map"};
+			if (Chance(12)) {
+				op.what = "setgroups";
+				op.text = SetgroupsText();
+			} else {
+				op.what = kMaps[Below(std::size(kMaps))];
+				op.text = MapText();
+			}
+		} else if (roll < 50) {
+			op.kind = OpKind::kRead;
+			op.target = Actor();
+			constexpr const char *kFilesRead[] = {"uid_map", "gid_map", "projid_map", "setgroups", "status"};
+			op.what = kFilesRead[Below(std::size(kFilesRead))];
+		} else if (roll < 58) {
+			op.kind = Chance(50) ? OpKind::kSetresuid : OpKind::kSetresgid;
+			for (int i = 0; i < 3; i++)
+				op.args.push_back(Chance(25) ? -1 : Id());
+		} else if (roll < 62) {
+			op.kind = OpKind::kSetgroups;
+			for (int i = Below(4); i > 0; i--)
+				op.args.push_back(Id());
+		} else if (roll < 68) {
+			op.kind = OpKind::kIds;
+		} else if (roll < 73) {
+			op.kind = OpKind::kSetns;
+			op.target = Actor();
+		} else if (roll < 80) {
+			op.kind = OpKind::kCreate;
+			constexpr int64_t kModes[] = {0644, 0600, 02755, 04755, 0666};
+			op.args = {Below(kFiles), kModes[Below(std::size(kModes))]};
+		} else if (roll < 87) {
+			op.kind = OpKind::kChown;
+			op.args = {Below(kFiles), Chance(20) ? -1 : Id(), Chance(20) ? -1 : Id()};
+		} else if (roll < 97) {
+			op.kind = OpKind::kStat;
+			constexpr const char *kHow[] = {"stat", "statx", "fstat"};
+			op.what = kHow[Below(std::size(kHow))];
+			op.args = {Below(kFiles)};
+		} else {
+			op.kind = OpKind::kExit;
+			if (op.actor != 0)
+				live_[op.actor] = false;
+		}
+		return op;
+	}
+};
+
+}  // namespace
+
+uint64_t ProgramSeed(uint64_t run_seed, uint64_t index)
+{
+	// splitmix64 of the pair: neighbouring indexes give unrelated seeds.
+	uint64_t z = run_seed * 0x9e3779b97f4a7c15ull + index + 1;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+Program Generate(uint64_t seed, int ops)
+{
+	return Generator(seed).Run(ops);
+}
