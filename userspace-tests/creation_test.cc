@@ -23,6 +23,7 @@
 #include "errno_matchers.h"
 #include "fd.h"
 #include "kernel_release.h"
+#include "scratch_dir.h"
 #include "userns.h"
 
 namespace {
@@ -127,9 +128,10 @@ TEST_F(Creation, MaxUserNamespacesIsCheckedInEveryAncestor)
 // A chrooted caller may not create a user namespace (CVE-2013-1956).
 TEST_F(Creation, Cve_2013_1956_ChrootedCallerIsEperm)
 {
-	EXPECT_EQ(RunInChild([] {
-		CHILD_CHECK(mkdir("/tmp/chroot-userns", 0755) == 0 || errno == EEXIST);
-		CHILD_CHECK_EQ(chroot("/tmp/chroot-userns"), 0);
+	ScratchDir root("chroot-userns", 0, 0, 0755);
+	ASSERT_THAT(root.status(), ErrnoIs(0));
+	EXPECT_EQ(RunInChild([&root] {
+		CHILD_CHECK_EQ(chroot(root.path().c_str()), 0);
 		CHILD_CHECK_EQ(chdir("/"), 0);
 		CHILD_CHECK_ERRNO(unshare(CLONE_NEWUSER), EPERM);
 		return 0;
@@ -155,19 +157,20 @@ TEST_F(Creation, Cve_2013_1858_CloneNewuserWithCloneFsIsEinval)
 // not move the other task's root (the CVE-2013-1858 shape via unshare).
 TEST_F(Creation, UnshareGivesPrivateFsToTaskSharingIt)
 {
-	ASSERT_TRUE(mkdir("/tmp/unshare-fs-root", 0755) == 0 || errno == EEXIST);
+	ScratchDir root("unshare-fs-root", 0, 0, 0755);
+	ASSERT_THAT(root.status(), ErrnoIs(0));
 	struct stat before, after;
 	ASSERT_THAT(stat("/", &before), SyscallSucceeds());
 	static char stack[64 * 1024];
 	pid_t pid = clone(
-		[](void *) -> int {
+		[](void *path) -> int {
 			if (unshare(CLONE_NEWUSER) != 0)
 				return 1;
-			if (chroot("/tmp/unshare-fs-root") != 0)
+			if (chroot(static_cast<const char *>(path)) != 0)
 				return 2;
 			return 0;
 		},
-		stack + sizeof(stack), CLONE_FS | SIGCHLD, nullptr);
+		stack + sizeof(stack), CLONE_FS | SIGCHLD, const_cast<char *>(root.path().c_str()));
 	ASSERT_GT(pid, 0);
 	int status;
 	ASSERT_EQ(waitpid(pid, &status, 0), pid);

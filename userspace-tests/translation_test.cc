@@ -447,17 +447,17 @@ TEST_F(Translation, LargeMapTranslatesEveryExtent)
 	}
 	ScratchFile between("xlate-large-between", kid(3) + 1, kid(3) + 1, 0644);
 	ASSERT_THAT(between.status(), ErrnoIs(0));
-	EXPECT_EQ(RunInNamespaceWithMaps(map, map, [] {
+	EXPECT_EQ(RunInNamespaceWithMaps(map, map, [&files, &between] {
 		struct stat st;
 		for (int i = 0; i < kExtents; i++) {
-			std::string p = "/tmp/xlate-large-" + std::to_string(i);
-			CHILD_CHECK_EQ(stat(p.c_str(), &st), 0);
+			const char *p = files[i]->path();
+			CHILD_CHECK_EQ(stat(p, &st), 0);
 			CHILD_CHECK_EQ(st.st_uid, (uid_t)(10 * i));
 			CHILD_CHECK_EQ(st.st_gid, (gid_t)(10 * i));
 			int next = (i + 1) % kExtents;
-			CHILD_CHECK_EQ(chown(p.c_str(), 10 * next, -1), 0);
+			CHILD_CHECK_EQ(chown(p, 10 * next, -1), 0);
 		}
-		CHILD_CHECK_EQ(stat("/tmp/xlate-large-between", &st), 0);
+		CHILD_CHECK_EQ(stat(between.path(), &st), 0);
 		CHILD_CHECK_EQ(st.st_uid, kOverflowUid);
 		return 0;
 	}), 0);
