@@ -191,7 +191,7 @@ FRAGMENTS := $(call lib,config_fragments $(USERNS) $(OPT) $(DEBUG)) $(EXTRA_FRAG
 STRICT_SKIPS := $(if $(and $(or $(filter ours,$(TREE)),$(filter 1,$(STAMPED))),$(filter y,$(USERNS))),1,0)
 
 .PHONY: all help lines compare deps fetch tree config kernel suite initramfs abi-module storage-modules abi-check run test bench bench-smoke \
-	apply lock-update test-short kselftest test-clients test-faults test-kcsan host-tests-only lava-jobs lava-artifacts lava-run test-host test-m32 suite-m32 test-slow mutate mutate-list reference profile-fstat progfuzz progfuzz-check check-series build-matrix shell gdb bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean clean-kernels distclean FORCE
+	apply lock-update test-short kselftest test-clients test-faults test-kcsan host-tests-only lava-jobs lava-artifacts lava-run test-host test-m32 suite-m32 test-slow mutate mutate-list reference profile-fstat progfuzz progfuzz-smoke progfuzz-check check-series build-matrix shell gdb bisect-series bisect fuzz fuzz-smoke test-debug check-patches checkpatch clean clean-kernels distclean FORCE
 
 ##@ Run
 all: run ## Build everything for PATCHES/USERNS, boot it and run the suite
@@ -245,14 +245,14 @@ compare: ## Cases whose status changed from BASE=<results dir> to RESULTS= (defa
 # The reference builds first: ours, a few files and one option apart, is
 # then seeded from its objects (ci/build/seed-kbuild), and USERNS=n from ours.
 TEST_KERNELS := none:y series:y series:n
-test: deps ## Host tests; suite on ours (USERNS=y, =n) and reference; ABI; LAVA jobs; bench/fuzz-smoke
+test: deps ## Host tests; suite on ours (USERNS=y, =n) and reference; ABI; LAVA jobs; bench/fuzz/progfuzz-smoke
 	$(Q)MAKE="$(SUBMAKE)" $(CI)/run/make-test $(TEST_KERNELS)
 
 # What CI runs on each line other than the default: ours with user
 # namespaces on and the reference (first, as for make test), then the ABI
 # check.
 TEST_SHORT_KERNELS := none:y series:y
-test-short: deps ## What CI runs on a non-default line: suite on ours (USERNS=y) and the reference; ABI
+test-short: deps ## What CI runs on a non-default line: suite on ours (USERNS=y) and the reference; ABI; progfuzz-smoke
 	$(Q)MAKE="$(SUBMAKE)" $(CI)/run/make-test --short $(TEST_SHORT_KERNELS)
 
 test-m32: $(IMAGE) $(RUN_INITRAMFS32) ## The suite built -m32 (i386 ABI: compat and 16-bit id calls, Abi32) on the kernel (FILTER=)
@@ -296,6 +296,9 @@ PROGFUZZ_JOBS ?= 2
 progfuzz: deps ## Generated namespace programs on ours and the reference, traces compared; a difference shrunk to a reproducer (PROGRAMS=, SEED=, PROGFUZZ_JOBS=)
 	$(Q)ACCEL=$(ACCEL) BOOT_TIMEOUT=$(BOOT_TIMEOUT) RUN_TIMEOUT=$(SLOW_RUN_TIMEOUT) PATCHES=$(PATCHES) \
 		$(CI)/run/progfuzz --programs=$(or $(PROGRAMS),1000) --seed=$(SEED) --jobs=$(PROGFUZZ_JOBS)
+
+progfuzz-smoke: ## 300 programs of seed 1 on ours and the reference (part of make test and test-short)
+	$(Q)$(MAKE) progfuzz PROGRAMS=300 SEED=1
 
 progfuzz-check: deps ## Replay REPRO=<reproducer> on this kernel (PATCHES=) against the reference's trace it carries
 	$(Q)test -n "$(REPRO)" || { echo "usage: make progfuzz-check REPRO=<file from make progfuzz> [PATCHES=...]"; exit 2; }

@@ -20,6 +20,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cap_xattr.h"
 #include "child.h"
 #include "errno_matchers.h"
 #include "fd.h"
@@ -34,45 +35,6 @@ namespace {
 constexpr unsigned kOwnerBase = 100000;
 constexpr unsigned kOtherBase = 200000;
 constexpr const char *kBinary = "/tmp/fcap-busybox";
-constexpr const char *kCapabilityXattr = "security.capability";
-
-// security.capability as an entry of revision 2 (no rootid) granting cap
-// permitted and effective.
-std::string CapabilityV2(int cap)
-{
-	struct vfs_cap_data v = {};
-	v.magic_etc = VFS_CAP_REVISION_2 | VFS_CAP_FLAGS_EFFECTIVE;
-	v.data[cap / 32].permitted = 1u << (cap % 32);
-	return std::string(reinterpret_cast<const char *>(&v), XATTR_CAPS_SZ_2);
-}
-
-// security.capability as an entry of revision 3 with rootid, granting cap
-// permitted and effective.
-std::string CapabilityV3(int cap, uint32_t rootid)
-{
-	struct vfs_ns_cap_data v = {};
-	v.magic_etc = VFS_CAP_REVISION_3 | VFS_CAP_FLAGS_EFFECTIVE;
-	v.data[cap / 32].permitted = 1u << (cap % 32);
-	v.rootid = rootid;
-	return std::string(reinterpret_cast<const char *>(&v), XATTR_CAPS_SZ_3);
-}
-
-// What getxattr(security.capability) of path returns: "v2", "v3 rootid
-// N", or the errno's name.
-std::string ReadCapability(const char *path)
-{
-	struct vfs_ns_cap_data v = {};
-	ssize_t n = getxattr(path, kCapabilityXattr, &v, sizeof(v));
-	if (n < 0)
-		return ErrnoName(errno);
-	uint32_t rev = v.magic_etc & VFS_CAP_REVISION_MASK;
-	if (n == XATTR_CAPS_SZ_2 && rev == VFS_CAP_REVISION_2)
-		return "v2";
-	if (n == XATTR_CAPS_SZ_3 && rev == VFS_CAP_REVISION_3)
-		return "v3 rootid " + std::to_string(v.rootid);
-	return "unexpected (" + std::to_string(n) + " bytes, revision " + std::to_string(rev) + ")";
-}
-
 // Inside a child: the CapEff line's value of a process exec'd from
 // kBinary (busybox's cat of its own /proc/self/status), or "" on failure.
 std::string EffectiveCapsOfExec()

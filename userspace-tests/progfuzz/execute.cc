@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <array>
@@ -25,6 +27,8 @@
 #include <optional>
 #include <sstream>
 
+#include "acl_xattr.h"
+#include "cap_xattr.h"
 #include "errno_or.h"
 
 namespace {
@@ -240,6 +244,20 @@ std::string Perform(const Op &op, int channel, int passed, const std::string &sc
 		return Result(chown(ScratchFile(scratch, op.args[0]).c_str(), id(op.args[1]), id(op.args[2])));
 	case OpKind::kStat:
 		return Stat(op.what, ScratchFile(scratch, op.args[0]));
+	case OpKind::kSetacl: {
+		std::string acl = NamedAcl(id(op.args[1]), id(op.args[2]));
+		return Result(setxattr(ScratchFile(scratch, op.args[0]).c_str(), kAccess, acl.data(), acl.size(), 0));
+	}
+	case OpKind::kGetacl:
+		return NamedEntries(AT_FDCWD, ScratchFile(scratch, op.args[0]).c_str(), kAccess);
+	case OpKind::kSetcap: {
+		std::string cap = op.args[1] < 0 ? CapabilityV2(CAP_NET_RAW)
+						 : CapabilityV3(CAP_NET_RAW, id(op.args[1]));
+		return Result(setxattr(ScratchFile(scratch, op.args[0]).c_str(), kCapabilityXattr, cap.data(),
+				       cap.size(), 0));
+	}
+	case OpKind::kGetcap:
+		return ReadCapability(ScratchFile(scratch, op.args[0]).c_str());
 	}
 	return "unknown operation";
 }

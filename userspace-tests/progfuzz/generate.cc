@@ -24,7 +24,17 @@ public:
 	Program Run(int ops)
 	{
 		Program p;
-		int n = 1 + Below(ops);
+		// Most programs start with a scratch file of actor 0's, so that
+		// the file operations have one to work on.
+		if (Chance(60)) {
+			Op create;
+			create.kind = OpKind::kCreate;
+			create.args = {Below(kFiles), 0644};
+			created_.push_back(create.args[0]);
+			p.push_back(create);
+		}
+		int n = std::max(1, ops - static_cast<int>(p.size()));
+		n = 1 + Below(n);
 		for (int i = 0; i < n; i++)
 			p.push_back(NextOp());
 		return p;
@@ -35,6 +45,16 @@ private:
 	std::array<bool, kActors> live_{};
 	// Ids the program's maps named: generated ids land in them often.
 	std::vector<int64_t> seen_ids_;
+	// The scratch files a create named: the other file operations mostly
+	// name one of them.
+	std::vector<int64_t> created_;
+
+	int64_t File()
+	{
+		if (!created_.empty() && Chance(80))
+			return created_[Below(created_.size())];
+		return Below(kFiles);
+	}
 
 	int Below(int n) { return static_cast<int>(rng_() % static_cast<uint64_t>(n)); }
 	bool Chance(int percent) { return Below(100) < percent; }
@@ -157,18 +177,31 @@ private:
 			op.kind = OpKind::kCreate;
 			constexpr int64_t kModes[] = {0644, 0600, 02755, 04755, 0666};
 			op.args = {Below(kFiles), kModes[Below(std::size(kModes))]};
+			created_.push_back(op.args[0]);
 		} else if (roll < 87) {
 			op.kind = OpKind::kChown;
-			op.args = {Below(kFiles), Chance(20) ? -1 : Id(), Chance(20) ? -1 : Id()};
-		} else if (roll < 97) {
+			op.args = {File(), Chance(20) ? -1 : Id(), Chance(20) ? -1 : Id()};
+		} else if (roll < 93) {
 			op.kind = OpKind::kStat;
 			constexpr const char *kHow[] = {"stat", "statx", "fstat"};
 			op.what = kHow[Below(std::size(kHow))];
-			op.args = {Below(kFiles)};
-		} else {
+			op.args = {File()};
+		} else if (roll < 97) {
+			// An xattr whose ids the kernel translates: an ACL's named
+			// entries, a file capability's rootid.
+			int which = Below(4);
+			op.kind = which == 0 ? OpKind::kSetacl : which == 1 ? OpKind::kGetacl
+				  : which == 2 ? OpKind::kSetcap : OpKind::kGetcap;
+			op.args = {File()};
+			if (op.kind == OpKind::kSetacl)
+				op.args.insert(op.args.end(), {Id(), Id()});
+			if (op.kind == OpKind::kSetcap)
+				op.args.push_back(Chance(50) ? -1 : Id());
+		} else if (op.actor != 0) {
+			// Actor 0 stays: it is the program's root in the initial
+			// namespace, the writer most maps need.
 			op.kind = OpKind::kExit;
-			if (op.actor != 0)
-				live_[op.actor] = false;
+			live_[op.actor] = false;
 		}
 		return op;
 	}

@@ -32,6 +32,10 @@ constexpr KindName kKinds[] = {
 	{OpKind::kCreate, "create", false, false, 2, false},
 	{OpKind::kChown, "chown", false, false, 3, false},
 	{OpKind::kStat, "stat", false, true, 1, false},
+	{OpKind::kSetacl, "setacl", false, false, 3, false},
+	{OpKind::kGetacl, "getacl", false, false, 1, false},
+	{OpKind::kSetcap, "setcap", false, false, 2, false},
+	{OpKind::kGetcap, "getcap", false, false, 1, false},
 };
 
 const KindName *Describe(OpKind kind)

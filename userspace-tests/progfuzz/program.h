@@ -14,6 +14,11 @@
 //   create 1 3 0644              actor 1 creates scratch file 3
 //   chown 1 3 0 -1               actor 1 chowns file 3 to uid 0
 //   stat 2 3 statx               actor 2 reads file 3's owner and mode
+//   setacl 1 3 1000 5            actor 1 sets file 3's ACL: user 1000, group 5
+//   getacl 2 3                   actor 2 reads its named entries' ids
+//   setcap 1 3 -1                actor 1 sets file 3's security.capability
+//                                (v2; a rootid makes it v3)
+//   getcap 2 3                   actor 2 reads its revision and rootid
 //   exit 1                       actor 1 exits
 //
 // Every operation's observable result (the errno's name, the text or the
@@ -39,6 +44,10 @@ enum class OpKind {
 	kCreate,
 	kChown,
 	kStat,
+	kSetacl,
+	kGetacl,
+	kSetcap,
+	kGetcap,
 };
 
 // The number of actor slots: an operation names actors 0..kActors-1.
