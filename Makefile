@@ -290,15 +290,15 @@ fuzz: $(IMAGE) $(INITRAMFS) ## Differential map-write fuzzing in the guest (FUZZ
 # The program fuzzer's budget and seed (make progfuzz: 1000 programs;
 # make mutate: 1000 a mutant, 10000 with MUTATE_BY=progfuzz).
 PROGRAMS ?=
-SEED ?= 1
+PROGFUZZ_SEED ?= 1
 MUTATE_BY ?=
 PROGFUZZ_JOBS ?= 2
-progfuzz: deps ## Generated namespace programs on ours and the reference, traces compared; a difference shrunk to a reproducer (PROGRAMS=, SEED=, PROGFUZZ_JOBS=)
+progfuzz: deps ## Generated namespace programs on ours and the reference, traces compared; a difference shrunk to a reproducer (PROGRAMS=, PROGFUZZ_SEED=, PROGFUZZ_JOBS=)
 	$(Q)ACCEL=$(ACCEL) BOOT_TIMEOUT=$(BOOT_TIMEOUT) RUN_TIMEOUT=$(SLOW_RUN_TIMEOUT) PATCHES=$(PATCHES) \
-		$(CI)/run/progfuzz --programs=$(or $(PROGRAMS),1000) --seed=$(SEED) --jobs=$(PROGFUZZ_JOBS)
+		$(CI)/run/progfuzz --programs=$(or $(PROGRAMS),1000) --seed=$(PROGFUZZ_SEED) --jobs=$(PROGFUZZ_JOBS)
 
 progfuzz-smoke: ## 300 programs of seed 1 on ours and the reference (part of make test and test-short)
-	$(Q)$(MAKE) progfuzz PROGRAMS=300 SEED=1
+	$(Q)$(MAKE) progfuzz PROGRAMS=300 PROGFUZZ_SEED=1
 
 progfuzz-check: deps ## Replay REPRO=<reproducer> on this kernel (PATCHES=) against the reference's trace it carries
 	$(Q)test -n "$(REPRO)" || { echo "usage: make progfuzz-check REPRO=<file from make progfuzz> [PATCHES=...]"; exit 2; }
@@ -317,7 +317,7 @@ test-debug: deps ## The suite and 5000 fuzzed writes on the debug kernel (KASAN,
 mutate: deps ## Mutation testing of the series: each of ci/series/mutants.json built, booted, tested (MUTANT=a,b; MUTATE_BY=progfuzz)
 	$(Q)$(MAKE) tree PATCHES=series
 	$(Q)$(MAKE) initramfs $(if $(SUITE_M32),$(INITRAMFS32))
-	$(Q)MUTATE_BY=$(MUTATE_BY) PROGRAMS=$(PROGRAMS) SEED=$(SEED) $(CI)/series/mutate $(if $(MUTANT),--only $(MUTANT))
+	$(Q)MUTATE_BY=$(MUTATE_BY) PROGRAMS=$(PROGRAMS) PROGFUZZ_SEED=$(PROGFUZZ_SEED) $(CI)/series/mutate $(if $(MUTANT),--only $(MUTANT))
 
 mutate-list: ## The mutants of ci/series/mutants.json, each with the behaviour it breaks
 	$(Q)O=$(O) $(CI)/series/mutate --list
@@ -531,7 +531,9 @@ distclean: ## Remove everything under O= (source, kernels, ccache)
 #: FUZZ_WRITES= FUZZ_SEED= FUZZ_JOBS=  make fuzz: writes, seed, workers
 #: FILES= PASSES= EXTENTS= MAPS=uid SHAPES= COMMAND_FILES= CALLS= BENCH_VARIANTS="tree:userns[:O2] ..."  make bench
 #: EXTENTS= CALL=fstat|newfstatat|statx  make profile-fstat
-#: MUTANT=a,b              make mutate: only these mutants
+#: MUTANT=a,b              make mutate: only these mutants (MUTATE_BY=progfuzz: the program fuzzer alone)
+#: PROGRAMS= PROGFUZZ_SEED= PROGFUZZ_JOBS=  make progfuzz, mutate: programs, seed, guest workers
+#: REPRO=<file>            make progfuzz-check, bisect-series: a program fuzzer reproducer
 #: SEED=0                  a new build directory built from scratch, not seeded from a finished sibling
 #: MATRIX_ARCHS= MATRIX_COMPILERS= MATRIX_PREFIXES= RANDCONFIG_SEEDS=  make build-matrix
 #: GOOD= BAD=              make bisect: the good and bad revisions (with FILTER=)
