@@ -110,6 +110,15 @@ std::string StatusIds(const std::string &quoted)
 	return QuoteText(kept);
 }
 
+// One write(2) of text to fd: "ok", the errno, or how much of it went.
+std::string WriteText(int fd, const std::string &text)
+{
+	ssize_t n = write(fd, text.data(), text.size());
+	if (n < 0)
+		return ErrnoName(errno);
+	return n == static_cast<ssize_t>(text.size()) ? "ok" : "wrote " + std::to_string(n);
+}
+
 std::string ProcFile(long pid, const std::string &name)
 {
 	return "/proc/" + std::to_string(pid) + "/" + name;
@@ -191,16 +200,17 @@ std::string Perform(const Op &op, int channel, int passed, const std::string &sc
 	}
 	case OpKind::kExit:
 		return "ok";
-	case OpKind::kWrite: {
+	case OpKind::kWrite:
+	case OpKind::kWriteTwice: {
 		int fd = open(ProcFile(op.target, op.what).c_str(), O_WRONLY | O_CLOEXEC);
 		if (fd < 0)
 			return "open " + ErrnoName(errno);
-		ssize_t n = write(fd, op.text.data(), op.text.size());
-		int err = errno;
+		std::string answer = WriteText(fd, op.text);
+		// The second write starts where the first left the file offset.
+		if (op.kind == OpKind::kWriteTwice)
+			answer += ", then " + WriteText(fd, op.text);
 		close(fd);
-		if (n < 0)
-			return ErrnoName(err);
-		return n == static_cast<ssize_t>(op.text.size()) ? "ok" : "wrote " + std::to_string(n);
+		return answer;
 	}
 	case OpKind::kRead: {
 		int fd = open(ProcFile(op.target, op.what).c_str(), O_RDONLY | O_CLOEXEC);
@@ -330,6 +340,7 @@ public:
 			break;
 		}
 		case OpKind::kWrite:
+		case OpKind::kWriteTwice:
 		case OpKind::kRead:
 		case OpKind::kSetns:
 			if (slot < 0 || slot >= kActors || !actors_[slot].live())

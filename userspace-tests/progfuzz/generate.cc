@@ -145,7 +145,9 @@ private:
 			if (live_[op.actor])
 				live_[op.target] = true;
 		} else if (roll < 36) {
-			op.kind = OpKind::kWrite;
+			// Now and then twice on one descriptor: the second write
+			// starts past offset 0.
+			op.kind = Chance(8) ? OpKind::kWriteTwice : OpKind::kWrite;
 			op.target = Actor();
 			constexpr const char *kMaps[] = {"uid_map", "uid_map", "gid_map", "gid_map", "projid_map"};
 			if (Chance(12)) {

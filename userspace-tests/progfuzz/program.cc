@@ -23,6 +23,7 @@ constexpr KindName kKinds[] = {
 	{OpKind::kSpawn, "spawn", true, true, 0, false},
 	{OpKind::kExit, "exit", false, false, 0, false},
 	{OpKind::kWrite, "write", true, true, 0, true},
+	{OpKind::kWriteTwice, "write2", true, true, 0, true},
 	{OpKind::kRead, "read", true, true, 0, false},
 	{OpKind::kSetresuid, "setresuid", false, false, 3, false},
 	{OpKind::kSetresgid, "setresgid", false, false, 3, false},

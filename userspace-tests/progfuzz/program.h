@@ -6,6 +6,7 @@
 //
 //   spawn 0 1 newuser            actor 0 clones actor 1 into a new namespace
 //   write 0 1 uid_map "0 1000 1\n"   actor 0 writes actor 1's uid_map
+//   write2 0 1 gid_map "0 0 1\n"  the same, twice on one descriptor
 //   read 2 1 gid_map             actor 2 reads actor 1's gid_map
 //   setresuid 1 0 0 0            actor 1 calls setresuid(0, 0, 0)
 //   setgroups 1 0 5              actor 1 calls setgroups({0, 5})
@@ -35,6 +36,7 @@ enum class OpKind {
 	kSpawn,
 	kExit,
 	kWrite,
+	kWriteTwice,
 	kRead,
 	kSetresuid,
 	kSetresgid,
