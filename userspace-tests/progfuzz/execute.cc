@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <utility>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -178,6 +179,40 @@ std::string Stat(const std::string &how, const std::string &path)
 	return Owner(st.st_uid, st.st_gid, st.st_mode);
 }
 
+// become: no supplementary groups, then gid, then uid (each of the
+// three ids); "ok" or the step that failed.
+std::string Become(uid_t uid, gid_t gid)
+{
+	if (syscall(SYS_setgroups, 0, nullptr) != 0)
+		return "setgroups " + ErrnoName(errno);
+	if (syscall(SYS_setresgid, gid, gid, gid) != 0)
+		return "setresgid " + ErrnoName(errno);
+	if (syscall(SYS_setresuid, uid, uid, uid) != 0)
+		return "setresuid " + ErrnoName(errno);
+	return "ok";
+}
+
+// capdrop: the named capability out of the permitted and effective sets.
+std::string DropCapability(const std::string &name)
+{
+	constexpr std::pair<const char *, int> kCaps[] = {
+		{"setfcap", CAP_SETFCAP}, {"setuid", CAP_SETUID}, {"setgid", CAP_SETGID},
+		{"sys_admin", CAP_SYS_ADMIN}, {"chown", CAP_CHOWN}, {"fowner", CAP_FOWNER}};
+	int cap = -1;
+	for (const auto &[n, c] : kCaps)
+		if (name == n)
+			cap = c;
+	if (cap < 0)
+		return "unknown capability";
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2] = {};
+	if (syscall(SYS_capget, &h, d) != 0)
+		return "capget " + ErrnoName(errno);
+	d[cap / 32].effective &= ~(1u << (cap % 32));
+	d[cap / 32].permitted &= ~(1u << (cap % 32));
+	return Result(syscall(SYS_capset, &h, d));
+}
+
 [[noreturn]] void ActorLoop(int channel, const std::string &scratch);
 
 // Does op in this actor's process; the answer for the executor. A spawn
@@ -268,6 +303,10 @@ std::string Perform(const Op &op, int channel, int passed, const std::string &sc
 	}
 	case OpKind::kGetcap:
 		return ReadCapability(ScratchFile(scratch, op.args[0]).c_str());
+	case OpKind::kBecome:
+		return Become(id(op.args[0]), id(op.args[1]));
+	case OpKind::kCapdrop:
+		return DropCapability(op.what);
 	}
 	return "unknown operation";
 }

@@ -157,11 +157,26 @@ private:
 				op.what = kMaps[Below(std::size(kMaps))];
 				op.text = MapText();
 			}
-		} else if (roll < 50) {
+		} else if (roll < 48) {
 			op.kind = OpKind::kRead;
 			op.target = Actor();
 			constexpr const char *kFilesRead[] = {"uid_map", "gid_map", "projid_map", "setgroups", "status"};
 			op.what = kFilesRead[Below(std::size(kFilesRead))];
+		} else if (roll < 54) {
+			// An unprivileged user (a rootless container's owner), or
+			// a process short of one capability: the writers the
+			// permission rules tell apart.
+			if (Chance(65)) {
+				op.kind = OpKind::kBecome;
+				constexpr int64_t kUsers[] = {1000, 1001, 100000, 5, 65534};
+				op.args = {kUsers[Below(std::size(kUsers))], kUsers[Below(std::size(kUsers))]};
+				seen_ids_.insert(seen_ids_.end(), op.args.begin(), op.args.end());
+			} else {
+				op.kind = OpKind::kCapdrop;
+				constexpr const char *kCaps[] = {"setfcap", "setfcap", "setuid", "setgid", "sys_admin",
+								 "chown", "fowner"};
+				op.what = kCaps[Below(std::size(kCaps))];
+			}
 		} else if (roll < 58) {
 			op.kind = Chance(50) ? OpKind::kSetresuid : OpKind::kSetresgid;
 			for (int i = 0; i < 3; i++)

@@ -37,6 +37,8 @@ constexpr KindName kKinds[] = {
 	{OpKind::kGetacl, "getacl", false, false, 1, false},
 	{OpKind::kSetcap, "setcap", false, false, 2, false},
 	{OpKind::kGetcap, "getcap", false, false, 1, false},
+	{OpKind::kBecome, "become", false, false, 2, false},
+	{OpKind::kCapdrop, "capdrop", false, true, 0, false},
 };
 
 const KindName *Describe(OpKind kind)

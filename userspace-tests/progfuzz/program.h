@@ -20,6 +20,8 @@
 //   setcap 1 3 -1                actor 1 sets file 3's security.capability
 //                                (v2; a rootid makes it v3)
 //   getcap 2 3                   actor 2 reads its revision and rootid
+//   become 1 1000 1001           actor 1 becomes uid 1000, gid 1001, no groups
+//   capdrop 1 setfcap            actor 1 drops CAP_SETFCAP (permitted, effective)
 //   exit 1                       actor 1 exits
 //
 // Every operation's observable result (the errno's name, the text or the
@@ -50,6 +52,8 @@ enum class OpKind {
 	kGetacl,
 	kSetcap,
 	kGetcap,
+	kBecome,
+	kCapdrop,
 };
 
 // The number of actor slots: an operation names actors 0..kActors-1.
