@@ -43,6 +43,10 @@ public:
 private:
 	std::mt19937_64 rng_;
 	std::array<bool, kActors> live_{};
+	// Who spawned each actor, and the last one spawned: a map write
+	// mostly goes to a new namespace, from its parent or from inside.
+	std::array<int, kActors> parent_{};
+	int last_spawned_ = -1;
 	// Ids the program's maps named: generated ids land in them often.
 	std::vector<int64_t> seen_ids_;
 	// The scratch files a create named: the other file operations mostly
@@ -91,10 +95,38 @@ private:
 		return kCounts[Below(std::size(kCounts))];
 	}
 
+	// A valid map of several extents, as runtimes write them: ranges
+	// side by side inside, disjoint ranges outside from one base, the
+	// lines in any order (the kernel sorts a copy of a large map).
+	std::string ShapedMap()
+	{
+		constexpr int64_t kBases[] = {0, 1000, 100000, 200000};
+		constexpr int64_t kSizes[] = {1, 10, 100, 1000};
+		int extents = Chance(50) ? 2 + Below(4) : 6 + Below(Chance(80) ? 3 : 40);
+		int64_t base = kBases[Below(std::size(kBases))], count = kSizes[Below(std::size(kSizes))];
+		int64_t stride = count * (1 + Below(3));
+		std::vector<std::string> lines;
+		for (int i = 0; i < extents; i++) {
+			int64_t first = i * count, lower = base + i * stride;
+			seen_ids_.push_back(first);
+			seen_ids_.push_back(lower);
+			lines.push_back(std::to_string(first) + " " + std::to_string(lower) + " " +
+					std::to_string(count) + "\n");
+		}
+		if (Chance(50))
+			std::shuffle(lines.begin(), lines.end(), rng_);
+		std::string text;
+		for (const std::string &line : lines)
+			text += line;
+		return text;
+	}
+
 	// A map's text: one or more "first lower count" lines, mostly well
 	// formed, sometimes bent in one of the ways the parser must refuse.
 	std::string MapText()
 	{
+		if (Chance(35))
+			return ShapedMap();
 		int extents = Chance(55) ? 1 : Chance(60) ? 2 + Below(4) : Chance(80) ? 6 + Below(3) : 9 + Below(340);
 		std::string text;
 		int64_t next = 0;
@@ -138,17 +170,31 @@ private:
 		int roll = Below(100);
 		Op op;
 		op.actor = Actor();
+		// A map write before any namespace was made can only be refused:
+		// mostly, make the namespace first.
+		bool spawned = last_spawned_ >= 0 && live_[last_spawned_];
+		if (roll >= 12 && roll < 36 && !spawned && Chance(80))
+			roll = 0;
 		if (roll < 12) {
 			op.kind = OpKind::kSpawn;
 			op.target = Below(kActors);
-			op.what = Chance(75) ? "newuser" : "fork";
-			if (live_[op.actor])
+			op.what = Chance(75) || !spawned ? "newuser" : "fork";
+			if (live_[op.actor] && !live_[op.target]) {
 				live_[op.target] = true;
+				parent_[op.target] = op.actor;
+				last_spawned_ = op.target;
+			}
 		} else if (roll < 36) {
 			// Now and then twice on one descriptor: the second write
 			// starts past offset 0.
 			op.kind = Chance(8) ? OpKind::kWriteTwice : OpKind::kWrite;
 			op.target = Actor();
+			if (last_spawned_ >= 0 && live_[last_spawned_] && Chance(60)) {
+				op.target = last_spawned_;
+				int writer = Chance(60) ? parent_[op.target] : op.target;
+				if (live_[writer])
+					op.actor = writer;
+			}
 			constexpr const char *kMaps[] = {"uid_map", "uid_map", "gid_map", "gid_map", "projid_map"};
 			if (Chance(12)) {
 				op.what = "setgroups";
