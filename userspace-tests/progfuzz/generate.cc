@@ -35,8 +35,12 @@ public:
 		}
 		int n = std::max(1, ops - static_cast<int>(p.size()));
 		n = 1 + Below(n);
-		for (int i = 0; i < n; i++)
-			p.push_back(NextOp());
+		for (int i = 0; i < n; i++) {
+			if (pending_.empty())
+				pending_.push_back(NextOp());
+			p.push_back(pending_.front());
+			pending_.erase(pending_.begin());
+		}
 		return p;
 	}
 
@@ -47,6 +51,12 @@ private:
 	// mostly goes to a new namespace, from its parent or from inside.
 	std::array<int, kActors> parent_{};
 	int last_spawned_ = -1;
+	// Each actor's uid and gid as the initial namespace sees them, as far
+	// as the program's become operations go: a namespace's owner is its
+	// creator, and the owner may map its own ids.
+	std::array<int64_t, kActors> uid_{}, gid_{};
+	// Operations drawn together, handed out one at a time.
+	std::vector<Op> pending_;
 	// Ids the program's maps named: generated ids land in them often.
 	std::vector<int64_t> seen_ids_;
 	// The scratch files a create named: the other file operations mostly
@@ -165,6 +175,25 @@ private:
 		return kTexts[Below(std::size(kTexts))];
 	}
 
+	// A map of the owner's own id, as an unprivileged owner may write it
+	// (and newuidmap's shape: that id, then a range of /etc/subuid's). A
+	// gid map written from inside first denies setgroups, as it must.
+	void OwnerMap(Op *op)
+	{
+		int64_t own = op->what == "uid_map" ? uid_[op->target] : gid_[op->target];
+		op->text = "0 " + std::to_string(own) + " 1\n";
+		if (Chance(40))
+			op->text += "1 100000 65536\n";
+		seen_ids_.push_back(own);
+		if (op->what == "gid_map" && op->actor == op->target && Chance(70)) {
+			Op deny = *op;
+			deny.kind = OpKind::kWrite;
+			deny.what = "setgroups";
+			deny.text = "deny\n";
+			pending_.push_back(deny);
+		}
+	}
+
 	Op NextOp()
 	{
 		int roll = Below(100);
@@ -183,6 +212,8 @@ private:
 				live_[op.target] = true;
 				parent_[op.target] = op.actor;
 				last_spawned_ = op.target;
+				uid_[op.target] = uid_[op.actor];
+				gid_[op.target] = gid_[op.actor];
 			}
 		} else if (roll < 36) {
 			// Now and then twice on one descriptor: the second write
@@ -202,6 +233,8 @@ private:
 			} else {
 				op.what = kMaps[Below(std::size(kMaps))];
 				op.text = MapText();
+				if (op.what != "projid_map" && Chance(35))
+					OwnerMap(&op);
 			}
 		} else if (roll < 48) {
 			op.kind = OpKind::kRead;
@@ -217,6 +250,8 @@ private:
 				constexpr int64_t kUsers[] = {1000, 1001, 100000, 5, 65534};
 				op.args = {kUsers[Below(std::size(kUsers))], kUsers[Below(std::size(kUsers))]};
 				seen_ids_.insert(seen_ids_.end(), op.args.begin(), op.args.end());
+				uid_[op.actor] = op.args[0];
+				gid_[op.actor] = op.args[1];
 			} else {
 				op.kind = OpKind::kCapdrop;
 				constexpr const char *kCaps[] = {"setfcap", "setfcap", "setuid", "setgid", "sys_admin",
