@@ -8,6 +8,7 @@
 //                   [--only=I:J:...] [--trace] --out=FILE [--summary=FILE]
 //   userns-progfuzz --replay=PROGRAMS --trace --out=FILE
 //   userns-progfuzz [--programs=N] [--seed=S] [--ops=M] --print
+//   userns-progfuzz [--programs=N] [--seed=S] [--ops=M] --check-text
 //
 // Program I of seed S is Generate(ProgramSeed(S, I), M): the same on every
 // kernel. Lines of FILE, in program order:
@@ -15,7 +16,8 @@
 //   T <name> <operation> => <result> with --trace: each line of it
 // A --replay file holds programs as "program <name>" and then one
 // operation a line (program.h); --print writes the generated programs so,
-// runs none.
+// runs none; --check-text checks that every generated operation parses
+// back from its line as itself (exit 1 at the first that does not).
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,6 +29,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -50,6 +53,7 @@ struct Options {
 	std::set<unsigned long long> only;
 	bool trace = false;
 	bool print = false;
+	bool check_text = false;
 	const char *replay = nullptr;
 	const char *out = nullptr;
 	const char *summary = nullptr;
@@ -180,6 +184,8 @@ bool ParseOptions(int argc, char **argv, Options *o)
 			o->trace = true;
 		else if (!strcmp(a, "--print"))
 			o->print = true;
+		else if (!strcmp(a, "--check-text"))
+			o->check_text = true;
 		else if (!strncmp(a, "--replay=", 9))
 			o->replay = a + 9;
 		else if (!strncmp(a, "--out=", 6))
@@ -191,7 +197,27 @@ bool ParseOptions(int argc, char **argv, Options *o)
 		if (!ok)
 			return false;
 	}
-	return o->out != nullptr || o->print;
+	return o->out != nullptr || o->print || o->check_text;
+}
+
+// --check-text: each generated operation, printed and parsed back, is
+// itself; a reproducer replays what was run only if so.
+int CheckText(const Options &o)
+{
+	unsigned long long ops = 0;
+	for (unsigned long long i = 0; i < o.programs; i++)
+		for (const Op &op : Generate(ProgramSeed(o.seed, i), o.ops)) {
+			std::string line = FormatOp(op);
+			std::optional<Op> back = ParseOp(line);
+			if (!back || !(*back == op)) {
+				printf("program %llu: the line \"%s\" does not parse back as the operation\n", i,
+				       line.c_str());
+				return 1;
+			}
+			ops++;
+		}
+	printf("userns-progfuzz: %llu operations of %llu programs parse back as themselves\n", ops, o.programs);
+	return 0;
 }
 
 // --print: the generated programs, as a --replay file.
@@ -213,13 +239,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: userns-progfuzz [--programs=N] [--seed=S] [--ops=M] [--jobs=J]\n"
 				"                       [--only=I:J:...] [--trace] --out=FILE [--summary=FILE]\n"
 				"       userns-progfuzz --replay=PROGRAMS [--trace] --out=FILE\n"
-				"       userns-progfuzz [--programs=N] [--seed=S] [--ops=M] --print\n");
+				"       userns-progfuzz [--programs=N] [--seed=S] [--ops=M] --print|--check-text\n");
 		return 2;
 	}
 	if (o.print) {
 		Print(o);
 		return 0;
 	}
+	if (o.check_text)
+		return CheckText(o);
 	std::vector<Named> given;
 	if (o.replay) {
 		auto [programs, error] = ReadPrograms(o.replay);
